@@ -1,0 +1,3 @@
+from actiongen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per subcommand, each with ``add_parser`` and a ``run`` it binds."""

@@ -1,0 +1,211 @@
+"""Running the rules over files: discovery, loading, suppressions, isolation.
+
+One file never stops the run: unreadable files and crashing rules become findings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from actiongen.findings import Finding, Severity, Span
+from actiongen.load import Document, LoadProblem, load_bytes
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from actiongen.config import Config
+    from actiongen.rules.base import Rule
+
+WORKFLOW_SUFFIXES = (".yml", ".yaml")
+ACTION_NAMES = ("action.yml", "action.yaml")
+_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+_SUPPRESS = re.compile(r"(?:^|\s)#\s*actiongen:\s*ignore\[([^\]]*)\]")
+
+
+@dataclass(slots=True)
+class FileResult:
+    """The findings of one file, plus what the reporters need to show them safely."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    redactions: list[Span] = field(default_factory=list)
+
+
+def kind_of(path: str) -> str:
+    name = os.path.basename(path).lower()
+    return "action" if name.endswith(ACTION_NAMES) else "workflow"
+
+
+def discover(paths: Sequence[str], config: Config) -> list[str]:
+    """The workflow and action files named by ``paths`` (files or directories), sorted."""
+    found: list[str] = []
+    for p in paths:
+        if os.path.isdir(p):
+            found.extend(_walk(p))
+        else:
+            found.append(p)
+    unique = sorted(set(found))
+    return [f for f in unique if not config.is_excluded(f)]
+
+
+def _walk(root: str) -> list[str]:
+    github: list[str] = []
+    other_yaml: list[str] = []
+    saw_workflows_dir = False
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        in_workflows = Path(dirpath).as_posix().endswith(".github/workflows")
+        saw_workflows_dir = saw_workflows_dir or in_workflows
+        for name in filenames:
+            if not name.lower().endswith(WORKFLOW_SUFFIXES):
+                continue
+            full = os.path.join(dirpath, name)
+            if in_workflows or name.lower() in ACTION_NAMES:
+                github.append(full)
+            else:
+                other_yaml.append(full)
+    # A tree with no .github/workflows folder (a folder of workflows) is taken whole.
+    return github if saw_workflows_dir else github + other_yaml
+
+
+def default_paths(root: str) -> list[str]:
+    """What ``actiongen check`` with no paths looks at: the repository's workflows and actions."""
+    return [root]
+
+
+def repository_root(start: str = ".") -> str:
+    here = Path(start).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return str(here)
+
+
+def load_file(path: str) -> Document:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        doc = Document(path, "", None, [], [0])
+        doc.problems.append(
+            LoadProblem("encoding", Span.point(1, 1), f"cannot read the file: {reason}",
+                        "check that the file exists and is readable")
+        )
+        return doc
+    return load_bytes(path, data)
+
+
+def check_file(path: str, config: Config, rules: Iterable[type[Rule]]) -> FileResult:
+    """Every enabled rule over one file."""
+    doc = load_file(path)
+    return check_document(doc, config, rules, kind_of(path))
+
+
+def check_document(doc: Document, config: Config, rules: Iterable[type[Rule]], kind: str) -> FileResult:
+    from actiongen.rules.base import Context
+
+    ctx = Context(doc=doc, config=config, kind=kind)
+    if doc.root is not None:
+        try:
+            if kind == "workflow":
+                from actiongen.model.workflow import build_workflow
+
+                ctx.workflow = build_workflow(doc)
+            else:
+                from actiongen.model.action import build_action
+
+                ctx.action = build_action(doc)
+        except Exception:  # a model bug must not hide the other files' findings
+            return FileResult(doc.path, [_internal(doc.path, "model", traceback.format_exc())],
+                              doc.lines)
+    findings: list[Finding] = []
+    for rule_cls in rules:
+        if kind not in rule_cls.applies_to:
+            continue
+        level = config.rules.get(rule_cls.id, rule_cls.severity)
+        if level is None:
+            continue
+        needs_model = rule_cls.id not in ("yaml-syntax", "duplicate-key", "schema")
+        if needs_model and ctx.workflow is None and ctx.action is None:
+            continue
+        try:
+            for f in rule_cls().check(ctx):
+                if f.severity == rule_cls.severity:
+                    f.severity = level
+                findings.append(f)
+        except Exception:
+            findings.append(_internal(doc.path, rule_cls.id, traceback.format_exc()))
+    findings = _apply_suppressions(doc, findings, config)
+    findings.sort(key=Finding.sort_key)
+    return FileResult(doc.path, findings, doc.lines, ctx.redactions)
+
+
+def _internal(path: str, where: str, tb: str) -> Finding:
+    last = tb.strip().splitlines()[-1] if tb.strip() else "unknown error"
+    return Finding(
+        rule="internal-error",
+        severity=Severity.ERROR,
+        path=path,
+        span=Span.point(1, 1),
+        message=f"rule `{where}` crashed on this file ({last}); the other rules still ran",
+        fix="please report this file to the actiongen issue tracker",
+    )
+
+
+def _apply_suppressions(doc: Document, findings: list[Finding], config: Config) -> list[Finding]:
+    if "actiongen:" not in doc.text:
+        return findings
+    # (line the comment covers) -> list of [rule ids, comment line, column, used?]
+    covers: dict[int, list[list[object]]] = {}
+    entries: list[list[object]] = []
+    for number, line in enumerate(doc.text.split("\n"), start=1):
+        m = _SUPPRESS.search(line)
+        if not m:
+            continue
+        ids = {s.strip() for s in m.group(1).split(",") if s.strip()}
+        entry: list[object] = [ids, number, m.start(1), False]
+        entries.append(entry)
+        covers.setdefault(number, []).append(entry)
+        if not line[: m.start()].strip():  # a comment alone covers the next line
+            covers.setdefault(number + 1, []).append(entry)
+    kept: list[Finding] = []
+    for f in findings:
+        hit = False
+        for entry in covers.get(f.span.line, []):
+            ids = entry[0]
+            assert isinstance(ids, set)
+            if f.rule in ids or "*" in ids:
+                entry[3] = True
+                hit = True
+        if not hit:
+            kept.append(f)
+    if config.rules.get("unused-suppression", Severity.WARNING) is None:
+        return kept
+    level = config.rules.get("unused-suppression", Severity.WARNING) or Severity.WARNING
+    for ids, number, col, used in entries:
+        if not used:
+            assert isinstance(number, int) and isinstance(col, int) and isinstance(ids, set)
+            kept.append(
+                Finding(
+                    rule="unused-suppression",
+                    severity=level,
+                    path=doc.path,
+                    span=Span(number, col + 1, number, col + 1 + len(",".join(sorted(ids)))),
+                    message=f"`actiongen: ignore[{', '.join(sorted(ids))}]` suppresses nothing here",
+                    fix="remove the comment, or correct the rule id it names",
+                )
+            )
+    return kept
+
+
+def run(paths: Sequence[str], config: Config, rules: Sequence[type[Rule]]) -> Iterator[FileResult]:
+    """Check every file in order; results stream as each file finishes."""
+    for path in discover(paths, config):
+        yield check_file(path, config, rules)

@@ -1,0 +1,432 @@
+"""Text to positioned YAML nodes.
+
+Checking uses ruamel.yaml's composer on top of its C parser (``ruamel.yaml.clib``):
+it yields nodes with marks ten times faster than the round-trip loader, and we only
+need the node graph, never Python objects.  Round-trip loading is kept for edits
+(see :mod:`actiongen.edit`).
+
+Scalars are resolved as GitHub resolves them (YAML 1.2 core schema): ``on`` stays the
+string "on", only ``true``/``false`` are booleans.  Duplicate keys, syntax errors,
+alias bombs and absurd nesting become :class:`LoadProblem` values, never exceptions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from actiongen.findings import Span
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+#: Nodes an aliased document may expand to before we call it an alias bomb.
+MAX_EXPANDED_NODES = 200_000
+#: Nesting deeper than this is refused (GitHub's own parser refuses far less).
+MAX_DEPTH = 400
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|[-+]?\.(inf|Inf|INF)$|\.(nan|NaN|NAN)$"
+)
+
+
+class Node:
+    """A YAML node with its place in the source text."""
+
+    __slots__ = ("end", "span", "start", "tag")
+
+    def __init__(self, span: Span, start: int, end: int, tag: str) -> None:
+        self.span = span
+        self.start = start  # character offsets into the source
+        self.end = end
+        self.tag = tag
+
+
+class Scalar(Node):
+    __slots__ = ("style", "text", "value")
+
+    def __init__(
+        self, span: Span, start: int, end: int, tag: str, text: str, style: str | None
+    ) -> None:
+        super().__init__(span, start, end, tag)
+        self.text = text
+        self.style = style
+        self.value: str | bool | int | float | None = _resolve(text, style, tag)
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.text!r} @{self.span.line}:{self.span.column})"
+
+    @property
+    def is_str(self) -> bool:
+        return isinstance(self.value, str)
+
+
+class Mapping(Node):
+    __slots__ = ("_index", "pairs")
+
+    def __init__(self, span: Span, start: int, end: int, tag: str) -> None:
+        super().__init__(span, start, end, tag)
+        self.pairs: list[tuple[Scalar, Node]] = []
+        self._index: dict[str, int] = {}
+
+    def get(self, key: str) -> Node | None:
+        i = self._index.get(key)
+        return None if i is None else self.pairs[i][1]
+
+    def key_node(self, key: str) -> Scalar | None:
+        i = self._index.get(key)
+        return None if i is None else self.pairs[i][0]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
+
+    def keys(self) -> list[str]:
+        return [k.text for k, _ in self.pairs]
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        for k, v in self.pairs:
+            yield k.text, v
+
+    def __repr__(self) -> str:
+        return f"Mapping({self.keys()!r} @{self.span.line}:{self.span.column})"
+
+
+class Sequence(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, span: Span, start: int, end: int, tag: str) -> None:
+        super().__init__(span, start, end, tag)
+        self.items: list[Node] = []
+
+    def __repr__(self) -> str:
+        return f"Sequence(len={len(self.items)} @{self.span.line}:{self.span.column})"
+
+
+@dataclass(slots=True)
+class LoadProblem:
+    """Something wrong with the file as YAML (as opposed to as a workflow)."""
+
+    kind: str  # "syntax", "duplicate-key", "encoding"
+    span: Span
+    message: str
+    fix: str = ""
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded file: its text, its root node (None when unusable) and its problems."""
+
+    path: str
+    text: str
+    root: Node | None
+    problems: list[LoadProblem] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        i = bisect.bisect_right(self.line_starts, offset) - 1
+        return i + 1, offset - self.line_starts[i] + 1
+
+    def span_of(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        end_line, end_col = self.position(end)
+        return Span(line, col, end_line, end_col)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def _resolve(text: str, style: str | None, tag: str) -> str | bool | int | float | None:
+    if style:
+        return text
+    if tag == "tag:yaml.org,2002:null" or text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    if _INT.match(text):
+        try:
+            return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
+        except ValueError:
+            return text
+    if _FLOAT.match(text):
+        try:
+            return float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+        except ValueError:
+            return text
+    return text
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
+    """Bytes to text, or a problem saying where the bytes stop being UTF-8 text."""
+    if b"\0" in data[:8192]:
+        return None, LoadProblem(
+            "encoding", Span.point(1, 1), "not a text file (it contains NUL bytes)",
+            "workflow files are UTF-8 text; remove the binary file or exclude it",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, LoadProblem(
+            "encoding", Span.point(line, col),
+            f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
+            "save the file as UTF-8, as GitHub requires",
+        )
+    # YAML treats CR LF as one break; our offsets assume "\n".
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, None
+
+
+def load_bytes(path: str, data: bytes) -> Document:
+    text, problem = decode(path, data)
+    if text is None:
+        assert problem is not None
+        return Document(path, "", None, [problem], [0])
+    return load_text(path, text)
+
+
+def load_text(path: str, text: str) -> Document:
+    """Parse ``text`` into positioned nodes; never raises on bad YAML."""
+    doc = Document(path, text, None, [], line_starts(text))
+    if not text.strip():
+        doc.problems.append(
+            LoadProblem("syntax", Span.point(1, 1), "the file is empty", "add a workflow or delete the file")
+        )
+        return doc
+    try:
+        raw_docs = _compose_all(text)
+    except RecursionError:
+        doc.problems.append(
+            LoadProblem("syntax", Span.point(1, 1), f"nesting is deeper than {MAX_DEPTH} levels",
+                        "flatten the document")
+        )
+        return doc
+    except Exception as exc:  # ruamel raises many error types; all carry marks
+        doc.problems.append(_syntax_problem(exc))
+        return doc
+    if not raw_docs:
+        doc.problems.append(
+            LoadProblem("syntax", Span.point(1, 1), "the file holds no YAML document", "add a workflow")
+        )
+        return doc
+    if len(raw_docs) > 1:
+        second = raw_docs[1]
+        line, col = second.start_mark.line + 1, second.start_mark.column + 1
+        doc.problems.append(
+            LoadProblem("syntax", Span.point(line, col),
+                        f"the file holds {len(raw_docs)} YAML documents; GitHub reads only one",
+                        "remove the `---` separators and the extra documents")
+        )
+    builder = _Builder(doc)
+    try:
+        if builder.expanded_size(raw_docs[0]) > MAX_EXPANDED_NODES:
+            doc.problems.append(
+                LoadProblem("syntax", Span.point(1, 1),
+                            f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
+                            "remove the nested aliases (an alias bomb)")
+            )
+            return doc
+        doc.root = builder.build(raw_docs[0], 0)
+    except RecursionError:
+        doc.problems.append(
+            LoadProblem("syntax", Span.point(1, 1), f"nesting is deeper than {MAX_DEPTH} levels",
+                        "flatten the document")
+        )
+        doc.root = None
+    return doc
+
+
+def _compose_all(text: str) -> list[Any]:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=False)
+    return list(yaml.compose_all(text))
+
+
+def _syntax_problem(exc: Exception) -> LoadProblem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    if mark is not None:
+        span = Span.point(mark.line + 1, mark.column + 1)
+    else:
+        span = Span.point(1, 1)
+    return LoadProblem("syntax", span, message.replace("\n", " "), "fix the YAML syntax at this position")
+
+
+class _Builder:
+    """Turns ruamel nodes into ours, once per node, so aliases share one object."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.memo: dict[int, Node] = {}
+        self.sizes: dict[int, int] = {}
+
+    def expanded_size(self, raw: Any) -> int:
+        # Iterative post-order with memo: the size the document would have if every
+        # alias were copied out.  Linear in distinct nodes, so a bomb costs nothing.
+        sizes = self.sizes
+        stack: list[tuple[Any, bool]] = [(raw, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if key in sizes:
+                continue
+            children = _children(node)
+            if done:
+                total = 1
+                for c in children:
+                    total += sizes.get(id(c), 0)
+                    if total > MAX_EXPANDED_NODES:
+                        break
+                sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+                continue
+            stack.append((node, True))
+            for c in children:
+                if id(c) not in sizes:
+                    stack.append((c, False))
+            if len(stack) > 10 * MAX_EXPANDED_NODES:
+                return MAX_EXPANDED_NODES + 1
+        return sizes[id(raw)]
+
+    def _span(self, raw: Any) -> tuple[Span, int, int]:
+        sm, em = raw.start_mark, raw.end_mark
+        return Span(sm.line + 1, sm.column + 1, em.line + 1, em.column + 1), sm.index, em.index
+
+    def build(self, raw: Any, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        known = self.memo.get(id(raw))
+        if known is not None:
+            return known
+        span, start, end = self._span(raw)
+        kind = raw.id
+        if kind == "scalar":
+            node: Node = Scalar(span, start, end, raw.tag, raw.value, raw.style)
+            self.memo[id(raw)] = node
+            return node
+        if kind == "sequence":
+            seq = Sequence(span, start, end, raw.tag)
+            self.memo[id(raw)] = seq
+            seq.items = [self.build(item, depth + 1) for item in raw.value]
+            return seq
+        mapping = Mapping(span, start, end, raw.tag)
+        self.memo[id(raw)] = mapping
+        merges: list[Any] = []
+        for raw_key, raw_value in raw.value:
+            if raw_key.tag == "tag:yaml.org,2002:merge":
+                merges.append(raw_value)
+                continue
+            key = self.build(raw_key, depth + 1)
+            value = self.build(raw_value, depth + 1)
+            if not isinstance(key, Scalar):
+                self.doc.problems.append(
+                    LoadProblem("syntax", key.span, "a mapping key must be a plain string",
+                                "write the key as a string")
+                )
+                continue
+            self._add(mapping, key, value)
+        for merged in merges:
+            sources = merged.value if merged.id == "sequence" else [merged]
+            for source in sources:
+                built = self.build(source, depth + 1)
+                if isinstance(built, Mapping):
+                    for k, v in built.pairs:
+                        if k.text not in mapping._index:
+                            mapping._index[k.text] = len(mapping.pairs)
+                            mapping.pairs.append((k, v))
+        return mapping
+
+    def _add(self, mapping: Mapping, key: Scalar, value: Node) -> None:
+        name = key.text
+        first = mapping._index.get(name)
+        if first is not None:
+            line = mapping.pairs[first][0].span.line
+            self.doc.problems.append(
+                LoadProblem("duplicate-key", key.span,
+                            f"duplicate key `{name}` (first defined on line {line}); "
+                            "GitHub rejects workflows with duplicate keys",
+                            "remove or rename one of the two keys")
+            )
+            return
+        mapping._index[name] = len(mapping.pairs)
+        mapping.pairs.append((key, value))
+
+
+def _children(raw: Any) -> list[Any]:
+    if raw.id == "scalar":
+        return []
+    if raw.id == "sequence":
+        return list(raw.value)
+    out: list[Any] = []
+    for k, v in raw.value:
+        out.append(k)
+        out.append(v)
+    return out
+
+
+def to_data(node: Node | None) -> Any:
+    """Plain Python data for schema validation.  Aliases become shared objects."""
+    memo: dict[int, Any] = {}
+
+    def conv(n: Node | None) -> Any:
+        if n is None:
+            return None
+        got = memo.get(id(n))
+        if got is not None:
+            return got
+        if isinstance(n, Scalar):
+            return n.value
+        if isinstance(n, Sequence):
+            out_list: list[Any] = []
+            memo[id(n)] = out_list
+            out_list.extend(conv(i) for i in n.items)
+            return out_list
+        assert isinstance(n, Mapping)
+        out: dict[str, Any] = {}
+        memo[id(n)] = out
+        for k, v in n.pairs:
+            out[k.text] = conv(v)
+        return out
+
+    return conv(node)
+
+
+def walk(node: Node | None) -> Iterator[Node]:
+    """Every node once (aliases visited once), depth first, keys included."""
+    if node is None:
+        return
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        yield n
+        if isinstance(n, Mapping):
+            for k, v in reversed(n.pairs):
+                stack.append(v)
+                stack.append(k)
+        elif isinstance(n, Sequence):
+            stack.extend(reversed(n.items))

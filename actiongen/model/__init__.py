@@ -1,0 +1,1 @@
+"""Typed models of workflows and action metadata, built from positioned nodes."""

@@ -1,0 +1,95 @@
+"""``${{ }}`` expressions found in scalars, with their exact positions.
+
+Positions come from the raw source text of the scalar, not its value, so an
+expression inside a block scalar (``run: |``) points at its own line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from actiongen.findings import Span
+    from actiongen.load import Document, Scalar
+
+_OPEN = "${{"
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """One ``${{ ... }}``: ``text`` is the inside, stripped."""
+
+    text: str
+    span: Span
+    scalar: Scalar
+
+    @property
+    def references(self) -> list[str]:
+        """Dotted context references such as ``secrets.TOKEN`` or ``github.event.issue.title``."""
+        return references(self.text)
+
+
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_REF = re.compile(
+    r"(?<![\w.\-])([A-Za-z_][\w\-]*(?:\s*(?:\.\s*[A-Za-z_*][\w\-]*|\[\s*'[^']*'\s*\]|\[\s*\*\s*\]))*)"
+)
+
+
+def references(text: str) -> list[str]:
+    """Context references in an expression, normalised to dotted form.
+
+    ``secrets['A']`` becomes ``secrets.A``; string literals are ignored.
+    """
+    stripped = _STRING.sub("''", text)
+    out: list[str] = []
+    for m in _REF.finditer(stripped):
+        ref = m.group(1)
+        ref = re.sub(r"\[\s*'([^']*)'\s*\]", r".\1", ref)
+        ref = re.sub(r"\[\s*\*\s*\]", ".*", ref)
+        ref = re.sub(r"\s+", "", ref)
+        out.append(ref)
+    # references inside bracketed string indexes were replaced above; recover them
+    for m in re.finditer(r"([A-Za-z_][\w\-]*)\[\s*'([^']*)'\s*\]", text):
+        candidate = f"{m.group(1)}.{m.group(2)}"
+        if candidate not in out:
+            out.append(candidate)
+    return out
+
+
+def find_expressions(doc: Document, scalar: Scalar) -> list[Expression]:
+    """Every ``${{ }}`` in ``scalar``, located in the source text."""
+    if not isinstance(scalar.value, str) or _OPEN not in scalar.value:
+        return []
+    raw = doc.text[scalar.start : scalar.end]
+    found: list[Expression] = []
+    base = scalar.start
+    i = raw.find(_OPEN)
+    if i == -1:  # escapes in a quoted scalar hid it: point at the scalar itself
+        return [
+            Expression(inner.strip(), scalar.span, scalar)
+            for inner in _inner_texts(scalar.value)
+        ]
+    while i != -1:
+        close = raw.find("}}", i + 3)
+        if close == -1:
+            break
+        inner = raw[i + 3 : close]
+        if scalar.style in ("|", ">", "", None):
+            inner = " ".join(inner.split())
+        found.append(Expression(inner.strip(), doc.span_of(base + i, base + close + 2), scalar))
+        i = raw.find(_OPEN, close + 2)
+    return found
+
+
+def _inner_texts(value: str) -> list[str]:
+    out = []
+    i = value.find(_OPEN)
+    while i != -1:
+        close = value.find("}}", i + 3)
+        if close == -1:
+            break
+        out.append(value[i + 3 : close])
+        i = value.find(_OPEN, close + 2)
+    return out

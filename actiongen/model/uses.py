@@ -1,0 +1,51 @@
+"""Parsing ``uses:`` references (``owner/repo/path@ref``, ``./local``, ``docker://``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRef:
+    raw: str
+    owner_repo: str | None  # "actions/checkout"; None for local and docker
+    path: str  # subdirectory inside the repository, "" when none
+    ref: str | None
+
+    @property
+    def is_local(self) -> bool:
+        return self.raw.startswith("./") or self.raw.startswith("../")
+
+    @property
+    def is_docker(self) -> bool:
+        return self.raw.startswith("docker://")
+
+    @property
+    def is_pinned(self) -> bool:
+        """Pinned to an immutable reference: a full commit SHA, a local path or a docker digest."""
+        if self.is_local:
+            return True
+        if self.is_docker:
+            return "@sha256:" in self.raw
+        return self.ref is not None and bool(_SHA.match(self.ref))
+
+    @property
+    def name(self) -> str:
+        """``owner/repo`` plus the subpath, without the ref."""
+        if self.owner_repo is None:
+            return self.raw
+        return f"{self.owner_repo}/{self.path}" if self.path else self.owner_repo
+
+
+def parse_uses(text: str) -> ActionRef:
+    text = text.strip()
+    if text.startswith(("./", "../", "docker://")):
+        return ActionRef(text, None, "", None)
+    target, _, ref = text.partition("@")
+    parts = target.split("/")
+    owner_repo = "/".join(parts[:2])
+    path = "/".join(parts[2:])
+    return ActionRef(text, owner_repo, path, ref or None)

@@ -1,0 +1,1 @@
+"""Rules: one module per rule, each a small class reading the typed model."""
