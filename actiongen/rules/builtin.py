@@ -1,15 +1,36 @@
-"""The built-in rules, in one list (registered through the ``actiongen.rules`` group)."""
+"""The built-in rules: every :class:`Rule` subclass defined in a module of this package.
+
+Registered through the ``actiongen.rules`` entry-point group like any plugin.  Adding a
+rule is adding a module; nothing else lists it.
+"""
 
 from __future__ import annotations
 
-from actiongen.rules.base import Rule
-from actiongen.rules.duplicate_key import DuplicateKey
-from actiongen.rules.meta import InternalError, UnusedSuppression
-from actiongen.rules.yaml_syntax import YamlSyntax
+import pkgutil
+from importlib import import_module
+from pathlib import Path
 
-ALL: list[type[Rule]] = [
-    YamlSyntax,
-    DuplicateKey,
-    UnusedSuppression,
-    InternalError,
-]
+from actiongen.rules.base import Rule
+
+_NOT_RULES = {"base", "builtin", "registry"}
+
+
+def _discover() -> list[type[Rule]]:
+    found: list[type[Rule]] = []
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda i: i.name):
+        if info.name in _NOT_RULES or info.name.startswith("_"):
+            continue
+        module = import_module(f"actiongen.rules.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value is not Rule
+                and value.__module__ == module.__name__
+                and getattr(value, "id", None)
+            ):
+                found.append(value)
+    return found
+
+
+ALL: list[type[Rule]] = _discover()
