@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Span
@@ -124,6 +125,8 @@ class Document:
     root: Node | None
     problems: list[LoadProblem] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
+    #: Scalars holding ``${{``, in document order, collected while loading.
+    expression_scalars: list[Scalar] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -140,10 +143,13 @@ class Document:
         return self.text.splitlines()
 
 
+_MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
+
+
 def _resolve(text: str, style: str | None, tag: str) -> str | bool | int | float | None:
-    if style:
+    if style or (text and text[0] not in _MAYBE_NOT_STR):
         return text
-    if tag == "tag:yaml.org,2002:null" or text in ("", "~", "null", "Null", "NULL"):
+    if text in ("", "~", "null", "Null", "NULL"):
         return None
     if text in ("true", "True", "TRUE"):
         return True
@@ -238,28 +244,68 @@ def load_text(path: str, text: str) -> Document:
         )
     builder = _Builder(doc)
     try:
-        if builder.expanded_size(raw_docs[0]) > MAX_EXPANDED_NODES:
-            doc.problems.append(
-                LoadProblem("syntax", Span.point(1, 1),
-                            f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
-                            "remove the nested aliases (an alias bomb)")
-            )
-            return doc
-        doc.root = builder.build(raw_docs[0], 0)
+        doc.root = builder.build(raw_docs[0], 0)[0]
+    except _AliasBomb:
+        doc.problems.append(
+            LoadProblem("syntax", Span.point(1, 1),
+                        f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
+                        "remove the nested aliases (an alias bomb)")
+        )
     except RecursionError:
         doc.problems.append(
             LoadProblem("syntax", Span.point(1, 1), f"nesting is deeper than {MAX_DEPTH} levels",
                         "flatten the document")
         )
-        doc.root = None
     return doc
 
 
 def _compose_all(text: str) -> list[Any]:
-    from ruamel.yaml import YAML
+    return list(_compose_iter(text))
 
-    yaml = YAML(typ="safe", pure=False)
-    return list(yaml.compose_all(text))
+
+def _compose_iter(text: str) -> Iterator[Any]:
+    parser = _fast_parser()(text)
+    while parser.check_node():
+        yield parser.get_node()
+
+
+@lru_cache(maxsize=1)
+def _fast_parser() -> Any:
+    """ruamel's C parser with tag resolution switched off.
+
+    Its resolver costs as much as the parsing itself, and we resolve scalars our own
+    way (GitHub's way) anyway; every node gets the tag "?".
+    """
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:  # no C extension: the pure-Python composer, same nodes
+        from ruamel.yaml import YAML
+
+        class Pure:
+            def __init__(self, text: str) -> None:
+                self._docs = iter(YAML(typ="safe", pure=True).compose_all(text))
+                self._next: Any = next(self._docs, None)
+
+            def check_node(self) -> bool:
+                return self._next is not None
+
+            def get_node(self) -> Any:
+                node, self._next = self._next, next(self._docs, None)
+                return node
+
+        return Pure
+
+    class Parser(CParser):  # type: ignore[misc]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            return "?"
+
+        def descend_resolver(self, *args: Any) -> None:
+            return None
+
+        def ascend_resolver(self, *args: Any) -> None:
+            return None
+
+    return Parser
 
 
 def _syntax_problem(exc: Exception) -> LoadProblem:
@@ -274,71 +320,62 @@ def _syntax_problem(exc: Exception) -> LoadProblem:
     return LoadProblem("syntax", span, message.replace("\n", " "), "fix the YAML syntax at this position")
 
 
+class _AliasBomb(Exception):
+    pass
+
+
 class _Builder:
-    """Turns ruamel nodes into ours, once per node, so aliases share one object."""
+    """Turns ruamel nodes into ours, once per node, so aliases share one object.
+
+    It also counts the size the document would have if every alias were copied
+    out, and stops at :data:`MAX_EXPANDED_NODES` (an alias bomb costs nothing).
+    """
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.memo: dict[int, Node] = {}
-        self.sizes: dict[int, int] = {}
+        self.memo: dict[int, tuple[Node, int]] = {}
 
-    def expanded_size(self, raw: Any) -> int:
-        # Iterative post-order with memo: the size the document would have if every
-        # alias were copied out.  Linear in distinct nodes, so a bomb costs nothing.
-        sizes = self.sizes
-        stack: list[tuple[Any, bool]] = [(raw, False)]
-        while stack:
-            node, done = stack.pop()
-            key = id(node)
-            if key in sizes:
-                continue
-            children = _children(node)
-            if done:
-                total = 1
-                for c in children:
-                    total += sizes.get(id(c), 0)
-                    if total > MAX_EXPANDED_NODES:
-                        break
-                sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
-                continue
-            stack.append((node, True))
-            for c in children:
-                if id(c) not in sizes:
-                    stack.append((c, False))
-            if len(stack) > 10 * MAX_EXPANDED_NODES:
-                return MAX_EXPANDED_NODES + 1
-        return sizes[id(raw)]
-
-    def _span(self, raw: Any) -> tuple[Span, int, int]:
-        sm, em = raw.start_mark, raw.end_mark
-        return Span(sm.line + 1, sm.column + 1, em.line + 1, em.column + 1), sm.index, em.index
-
-    def build(self, raw: Any, depth: int) -> Node:
+    def build(self, raw: Any, depth: int) -> tuple[Node, int]:
+        """Our node for ``raw`` and its expanded size."""
         if depth > MAX_DEPTH:
             raise RecursionError
         known = self.memo.get(id(raw))
         if known is not None:
             return known
-        span, start, end = self._span(raw)
-        kind = raw.id
-        if kind == "scalar":
-            node: Node = Scalar(span, start, end, raw.tag, raw.value, raw.style)
-            self.memo[id(raw)] = node
-            return node
-        if kind == "sequence":
-            seq = Sequence(span, start, end, raw.tag)
-            self.memo[id(raw)] = seq
-            seq.items = [self.build(item, depth + 1) for item in raw.value]
-            return seq
-        mapping = Mapping(span, start, end, raw.tag)
-        self.memo[id(raw)] = mapping
+        sm, em = raw.start_mark, raw.end_mark
+        span = Span(sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+        kind = type(raw).__name__
+        if kind == "ScalarNode":
+            scalar = Scalar(span, sm.index, em.index, "", raw.value, raw.style)
+            self.memo[id(raw)] = (scalar, 1)
+            if "${{" in raw.value:
+                self.doc.expression_scalars.append(scalar)
+            return scalar, 1
+        size = 1
+        if kind == "SequenceNode":
+            seq = Sequence(span, sm.index, em.index, "")
+            self.memo[id(raw)] = (seq, 1)  # a self-referencing alias sees size 1
+            items = seq.items
+            for item in raw.value:
+                node, n = self.build(item, depth + 1)
+                items.append(node)
+                size += n
+                if size > MAX_EXPANDED_NODES:
+                    raise _AliasBomb
+            self.memo[id(raw)] = (seq, size)
+            return seq, size
+        mapping = Mapping(span, sm.index, em.index, "")
+        self.memo[id(raw)] = (mapping, 1)
         merges: list[Any] = []
         for raw_key, raw_value in raw.value:
-            if raw_key.tag == "tag:yaml.org,2002:merge":
+            if not raw_key.style and raw_key.value == "<<" and type(raw_key).__name__ == "ScalarNode":
                 merges.append(raw_value)
                 continue
-            key = self.build(raw_key, depth + 1)
-            value = self.build(raw_value, depth + 1)
+            key, nk = self.build(raw_key, depth + 1)
+            value, nv = self.build(raw_value, depth + 1)
+            size += nk + nv
+            if size > MAX_EXPANDED_NODES:
+                raise _AliasBomb
             if not isinstance(key, Scalar):
                 self.doc.problems.append(
                     LoadProblem("syntax", key.span, "a mapping key must be a plain string",
@@ -347,15 +384,19 @@ class _Builder:
                 continue
             self._add(mapping, key, value)
         for merged in merges:
-            sources = merged.value if merged.id == "sequence" else [merged]
+            sources = merged.value if type(merged).__name__ == "SequenceNode" else [merged]
             for source in sources:
-                built = self.build(source, depth + 1)
+                built, n = self.build(source, depth + 1)
+                size += n
+                if size > MAX_EXPANDED_NODES:
+                    raise _AliasBomb
                 if isinstance(built, Mapping):
                     for k, v in built.pairs:
                         if k.text not in mapping._index:
                             mapping._index[k.text] = len(mapping.pairs)
                             mapping.pairs.append((k, v))
-        return mapping
+        self.memo[id(raw)] = (mapping, size)
+        return mapping, size
 
     def _add(self, mapping: Mapping, key: Scalar, value: Node) -> None:
         name = key.text
@@ -371,18 +412,6 @@ class _Builder:
             return
         mapping._index[name] = len(mapping.pairs)
         mapping.pairs.append((key, value))
-
-
-def _children(raw: Any) -> list[Any]:
-    if raw.id == "scalar":
-        return []
-    if raw.id == "sequence":
-        return list(raw.value)
-    out: list[Any] = []
-    for k, v in raw.value:
-        out.append(k)
-        out.append(v)
-    return out
 
 
 def to_data(node: Node | None) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from actiongen.load import Document, Mapping, Node, Scalar, Sequence, walk
+from actiongen.load import Document, Mapping, Node, Scalar, Sequence
 from actiongen.model.expressions import Expression, find_expressions
 
 
@@ -192,8 +192,8 @@ def build_workflow(doc: Document) -> Workflow | None:
 
 def all_expressions(doc: Document) -> list[Expression]:
     out: list[Expression] = []
-    for node in walk(doc.root):
-        if isinstance(node, Scalar) and isinstance(node.value, str) and "${{" in node.value:
+    for node in doc.expression_scalars:
+        if isinstance(node.value, str):
             out.extend(find_expressions(doc, node))
     return out
 
