@@ -95,8 +95,12 @@ def load_file(path: str) -> Document:
         reason = exc.strerror or type(exc).__name__
         doc = Document(path, "", None, [], [0])
         doc.problems.append(
-            LoadProblem("encoding", Span.point(1, 1), f"cannot read the file: {reason}",
-                        "check that the file exists and is readable")
+            LoadProblem(
+                "encoding",
+                Span.point(1, 1),
+                f"cannot read the file: {reason}",
+                "check that the file exists and is readable",
+            )
         )
         return doc
     return load_bytes(path, data)
@@ -108,7 +112,9 @@ def check_file(path: str, config: Config, rules: Iterable[type[Rule]]) -> FileRe
     return check_document(doc, config, rules, kind_of(path))
 
 
-def check_document(doc: Document, config: Config, rules: Iterable[type[Rule]], kind: str) -> FileResult:
+def check_document(
+    doc: Document, config: Config, rules: Iterable[type[Rule]], kind: str
+) -> FileResult:
     from actiongen.rules.base import Context
 
     ctx = Context(doc=doc, config=config, kind=kind)
@@ -123,8 +129,9 @@ def check_document(doc: Document, config: Config, rules: Iterable[type[Rule]], k
 
                 ctx.action = build_action(doc)
         except Exception:  # a model bug must not hide the other files' findings
-            return FileResult(doc.path, [_internal(doc.path, "model", traceback.format_exc())],
-                              doc.lines)
+            return FileResult(
+                doc.path, [_internal(doc.path, "model", traceback.format_exc())], doc.lines
+            )
     findings: list[Finding] = []
     for rule_cls in rules:
         if kind not in rule_cls.applies_to:
@@ -159,49 +166,55 @@ def _internal(path: str, where: str, tb: str) -> Finding:
     )
 
 
+@dataclass(slots=True)
+class _Suppression:
+    rules: set[str]
+    line: int
+    column: int
+    used: bool = False
+
+
 def _apply_suppressions(doc: Document, findings: list[Finding], config: Config) -> list[Finding]:
     if "actiongen:" not in doc.text:
         return findings
-    # (line the comment covers) -> list of [rule ids, comment line, column, used?]
-    covers: dict[int, list[list[object]]] = {}
-    entries: list[list[object]] = []
+    covers: dict[int, list[_Suppression]] = {}  # line -> the comments that cover it
+    entries: list[_Suppression] = []
     for number, line in enumerate(doc.text.split("\n"), start=1):
         m = _SUPPRESS.search(line)
         if not m:
             continue
         ids = {s.strip() for s in m.group(1).split(",") if s.strip()}
-        entry: list[object] = [ids, number, m.start(1), False]
+        entry = _Suppression(ids, number, m.start(1))
         entries.append(entry)
         covers.setdefault(number, []).append(entry)
-        if not line[: m.start()].strip():  # a comment alone covers the next line
+        if not line[: m.start()].strip():  # a comment alone on its line covers the next line
             covers.setdefault(number + 1, []).append(entry)
     kept: list[Finding] = []
     for f in findings:
         hit = False
         for entry in covers.get(f.span.line, []):
-            ids = entry[0]
-            assert isinstance(ids, set)
-            if f.rule in ids or "*" in ids:
-                entry[3] = True
+            if f.rule in entry.rules or "*" in entry.rules:
+                entry.used = True
                 hit = True
         if not hit:
             kept.append(f)
-    if config.rules.get("unused-suppression", Severity.WARNING) is None:
+    level = config.rules.get("unused-suppression", Severity.WARNING)
+    if level is None:
         return kept
-    level = config.rules.get("unused-suppression", Severity.WARNING) or Severity.WARNING
-    for ids, number, col, used in entries:
-        if not used:
-            assert isinstance(number, int) and isinstance(col, int) and isinstance(ids, set)
-            kept.append(
-                Finding(
-                    rule="unused-suppression",
-                    severity=level,
-                    path=doc.path,
-                    span=Span(number, col + 1, number, col + 1 + len(",".join(sorted(ids)))),
-                    message=f"`actiongen: ignore[{', '.join(sorted(ids))}]` suppresses nothing here",
-                    fix="remove the comment, or correct the rule id it names",
-                )
+    for entry in entries:
+        if entry.used:
+            continue
+        names = ", ".join(sorted(entry.rules))
+        kept.append(
+            Finding(
+                rule="unused-suppression",
+                severity=level,
+                path=doc.path,
+                span=Span(entry.line, entry.column + 1, entry.line, entry.column + 1 + len(names)),
+                message=f"`actiongen: ignore[{names}]` suppresses nothing here",
+                fix="remove the comment, or correct the rule id it names",
             )
+        )
     return kept
 
 

@@ -182,7 +182,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
     """Bytes to text, or a problem saying where the bytes stop being UTF-8 text."""
     if b"\0" in data[:8192]:
         return None, LoadProblem(
-            "encoding", Span.point(1, 1), "not a text file (it contains NUL bytes)",
+            "encoding",
+            Span.point(1, 1),
+            "not a text file (it contains NUL bytes)",
             "workflow files are UTF-8 text; remove the binary file or exclude it",
         )
     try:
@@ -192,7 +194,8 @@ def decode(path: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         return None, LoadProblem(
-            "encoding", Span.point(line, col),
+            "encoding",
+            Span.point(line, col),
             f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
             "save the file as UTF-8, as GitHub requires",
         )
@@ -215,15 +218,21 @@ def load_text(path: str, text: str) -> Document:
     doc = Document(path, text, None, [], line_starts(text))
     if not text.strip():
         doc.problems.append(
-            LoadProblem("syntax", Span.point(1, 1), "the file is empty", "add a workflow or delete the file")
+            LoadProblem(
+                "syntax", Span.point(1, 1), "the file is empty", "add a workflow or delete the file"
+            )
         )
         return doc
     try:
         raw_docs = _compose_all(text)
     except RecursionError:
         doc.problems.append(
-            LoadProblem("syntax", Span.point(1, 1), f"nesting is deeper than {MAX_DEPTH} levels",
-                        "flatten the document")
+            LoadProblem(
+                "syntax",
+                Span.point(1, 1),
+                f"nesting is deeper than {MAX_DEPTH} levels",
+                "flatten the document",
+            )
         )
         return doc
     except Exception as exc:  # ruamel raises many error types; all carry marks
@@ -231,30 +240,42 @@ def load_text(path: str, text: str) -> Document:
         return doc
     if not raw_docs:
         doc.problems.append(
-            LoadProblem("syntax", Span.point(1, 1), "the file holds no YAML document", "add a workflow")
+            LoadProblem(
+                "syntax", Span.point(1, 1), "the file holds no YAML document", "add a workflow"
+            )
         )
         return doc
     if len(raw_docs) > 1:
         second = raw_docs[1]
         line, col = second.start_mark.line + 1, second.start_mark.column + 1
         doc.problems.append(
-            LoadProblem("syntax", Span.point(line, col),
-                        f"the file holds {len(raw_docs)} YAML documents; GitHub reads only one",
-                        "remove the `---` separators and the extra documents")
+            LoadProblem(
+                "syntax",
+                Span.point(line, col),
+                f"the file holds {len(raw_docs)} YAML documents; GitHub reads only one",
+                "remove the `---` separators and the extra documents",
+            )
         )
     builder = _Builder(doc)
     try:
         doc.root = builder.build(raw_docs[0], 0)[0]
     except _AliasBomb:
         doc.problems.append(
-            LoadProblem("syntax", Span.point(1, 1),
-                        f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
-                        "remove the nested aliases (an alias bomb)")
+            LoadProblem(
+                "syntax",
+                Span.point(1, 1),
+                f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
+                "remove the nested aliases (an alias bomb)",
+            )
         )
     except RecursionError:
         doc.problems.append(
-            LoadProblem("syntax", Span.point(1, 1), f"nesting is deeper than {MAX_DEPTH} levels",
-                        "flatten the document")
+            LoadProblem(
+                "syntax",
+                Span.point(1, 1),
+                f"nesting is deeper than {MAX_DEPTH} levels",
+                "flatten the document",
+            )
         )
     return doc
 
@@ -310,14 +331,17 @@ def _fast_parser() -> Any:
 
 def _syntax_problem(exc: Exception) -> LoadProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    problem = (
+        getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if str(exc)
+        else type(exc).__name__
+    )
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    if mark is not None:
-        span = Span.point(mark.line + 1, mark.column + 1)
-    else:
-        span = Span.point(1, 1)
-    return LoadProblem("syntax", span, message.replace("\n", " "), "fix the YAML syntax at this position")
+    span = Span.point(mark.line + 1, mark.column + 1) if mark is not None else Span.point(1, 1)
+    return LoadProblem(
+        "syntax", span, message.replace("\n", " "), "fix the YAML syntax at this position"
+    )
 
 
 class _AliasBomb(Exception):
@@ -368,7 +392,11 @@ class _Builder:
         self.memo[id(raw)] = (mapping, 1)
         merges: list[Any] = []
         for raw_key, raw_value in raw.value:
-            if not raw_key.style and raw_key.value == "<<" and type(raw_key).__name__ == "ScalarNode":
+            if (
+                not raw_key.style
+                and raw_key.value == "<<"
+                and type(raw_key).__name__ == "ScalarNode"
+            ):
                 merges.append(raw_value)
                 continue
             key, nk = self.build(raw_key, depth + 1)
@@ -378,8 +406,12 @@ class _Builder:
                 raise _AliasBomb
             if not isinstance(key, Scalar):
                 self.doc.problems.append(
-                    LoadProblem("syntax", key.span, "a mapping key must be a plain string",
-                                "write the key as a string")
+                    LoadProblem(
+                        "syntax",
+                        key.span,
+                        "a mapping key must be a plain string",
+                        "write the key as a string",
+                    )
                 )
                 continue
             self._add(mapping, key, value)
@@ -404,10 +436,13 @@ class _Builder:
         if first is not None:
             line = mapping.pairs[first][0].span.line
             self.doc.problems.append(
-                LoadProblem("duplicate-key", key.span,
-                            f"duplicate key `{name}` (first defined on line {line}); "
-                            "GitHub rejects workflows with duplicate keys",
-                            "remove or rename one of the two keys")
+                LoadProblem(
+                    "duplicate-key",
+                    key.span,
+                    f"duplicate key `{name}` (first defined on line {line}); "
+                    "GitHub rejects workflows with duplicate keys",
+                    "remove or rename one of the two keys",
+                )
             )
             return
         mapping._index[name] = len(mapping.pairs)

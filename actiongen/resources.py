@@ -8,7 +8,7 @@ _HERE = Path(__file__).resolve().parent
 
 
 def data_dir(kind: str) -> Path:
-    """``schemas`` or ``templates``: inside the package when installed, else the repo's top level."""
+    """``schemas`` or ``templates``: in the package when installed, else the repo top level."""
     inside = _HERE / kind
     if inside.is_dir():
         return inside

@@ -41,10 +41,10 @@ def scenario(event: str, ref: str | None = None, **extra: Any) -> Facts:
     if ref is not None:
         values["github.ref"] = ref
         if ref.startswith("refs/heads/"):
-            values["github.ref_name"] = ref[len("refs/heads/"):]
+            values["github.ref_name"] = ref[len("refs/heads/") :]
             values["github.ref_type"] = "branch"
         elif ref.startswith("refs/tags/"):
-            values["github.ref_name"] = ref[len("refs/tags/"):]
+            values["github.ref_name"] = ref[len("refs/tags/") :]
             values["github.ref_type"] = "tag"
     if event.startswith("pull_request"):
         values.setdefault("github.ref_type", "branch")
@@ -66,7 +66,7 @@ class _Parser:
         while pos < len(text):
             m = _TOKEN.match(text, pos)
             if not m or m.end() == pos:
-                raise ValueError(f"cannot read expression at {text[pos:pos + 10]!r}")
+                raise ValueError(f"cannot read expression at {text[pos : pos + 10]!r}")
             pos = m.end()
             kind = m.lastgroup
             assert kind is not None
@@ -185,8 +185,11 @@ class _Parser:
             if name == "contains" and isinstance(a, list):
                 return any(_eq(x, b) for x in a)
             sa, sb = str(a).lower(), str(b).lower()
-            return {"startswith": sa.startswith, "endswith": sa.endswith}[name](sb) if (
-                name != "contains") else sb in sa
+            return (
+                {"startswith": sa.startswith, "endswith": sa.endswith}[name](sb)
+                if (name != "contains")
+                else sb in sa
+            )
         if name == "format" and args:
             return _UNKNOWN
         return _UNKNOWN

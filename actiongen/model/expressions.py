@@ -68,8 +68,7 @@ def find_expressions(doc: Document, scalar: Scalar) -> list[Expression]:
     i = raw.find(_OPEN)
     if i == -1:  # escapes in a quoted scalar hid it: point at the scalar itself
         return [
-            Expression(inner.strip(), scalar.span, scalar)
-            for inner in _inner_texts(scalar.value)
+            Expression(inner.strip(), scalar.span, scalar) for inner in _inner_texts(scalar.value)
         ]
     while i != -1:
         close = raw.find("}}", i + 3)

@@ -232,7 +232,9 @@ def _job(key: Scalar, m: Mapping) -> Job:
     if isinstance(env_node, Scalar) and env_node.value is not None:
         environment = Environment(env_node, env_node, None)
     elif isinstance(env_node, Mapping):
-        environment = Environment(env_node, _opt_scalar(env_node, "name"), _opt_scalar(env_node, "url"))
+        environment = Environment(
+            env_node, _opt_scalar(env_node, "name"), _opt_scalar(env_node, "url")
+        )
     strategy_node = m.get("strategy")
     strategy = None
     if isinstance(strategy_node, Mapping):
