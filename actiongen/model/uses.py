@@ -17,7 +17,8 @@ class ActionRef:
 
     @property
     def is_local(self) -> bool:
-        return self.raw.startswith("./") or self.raw.startswith("../")
+        # ``$/path`` is GitHub's self-repository syntax: this repository at this commit.
+        return self.raw.startswith(("./", "../", "$/"))
 
     @property
     def is_docker(self) -> bool:
@@ -42,7 +43,7 @@ class ActionRef:
 
 def parse_uses(text: str) -> ActionRef:
     text = text.strip()
-    if text.startswith(("./", "../", "docker://")):
+    if text.startswith(("./", "../", "$/", "docker://")):
         return ActionRef(text, None, "", None)
     target, _, ref = text.partition("@")
     parts = target.split("/")
