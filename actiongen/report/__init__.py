@@ -6,6 +6,8 @@ secret value (the ``redactions`` of each file mask code frames).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -13,6 +15,8 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from actiongen.engine import FileResult
+    from actiongen.findings import Finding
+    from actiongen.rules.base import Rule
 
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
@@ -21,7 +25,19 @@ class Reporter(Protocol):
     def report(self, results: Sequence[FileResult], out: TextIO) -> None: ...
 
 
-def reporter(name: str, *, color: bool = False) -> Reporter:
+def reporter(
+    name: str,
+    *,
+    color: bool = False,
+    root: str | None = None,
+    rules: Sequence[type[Rule]] = (),
+) -> Reporter:
+    """The formatter called ``name``.
+
+    ``root`` is the directory paths are made relative to where a format needs
+    repository-relative paths (SARIF, GitHub annotations, Markdown links); it defaults
+    to the working directory.  ``rules`` are the rules that ran (SARIF lists them).
+    """
     if name == "text":
         from actiongen.report.text import TextReporter
 
@@ -33,15 +49,15 @@ def reporter(name: str, *, color: bool = False) -> Reporter:
     if name == "sarif":
         from actiongen.report.sarif import SarifReporter
 
-        return SarifReporter()
+        return SarifReporter(root=root, rules=rules)
     if name == "github":
         from actiongen.report.github import GithubReporter
 
-        return GithubReporter()
+        return GithubReporter(root=root)
     if name == "markdown":
         from actiongen.report.markdown import MarkdownReporter
 
-        return MarkdownReporter()
+        return MarkdownReporter(root=root)
     raise ValueError(f"unknown format {name!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -53,3 +69,46 @@ def summary(results: Sequence[FileResult]) -> dict[str, int]:
             counts["findings"] += 1
             counts[str(f.severity)] += 1
     return counts
+
+
+def plural(n: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(results: Sequence[FileResult]) -> str:
+    """``3 findings in 2 files: 1 error, 2 warnings, 0 notes`` (or ``No findings in 2 files``)."""
+    c = summary(results)
+    files = plural(c["files"], "file")
+    if not c["findings"]:
+        return f"No findings in {files}."
+    return (
+        f"{plural(c['findings'], 'finding')} in {files}: {plural(c['error'], 'error')}, "
+        f"{plural(c['warning'], 'warning')}, {plural(c['note'], 'note')}."
+    )
+
+
+def message_with_fix(f: Finding) -> str:
+    """The message and, when there is one, the fix, as one sentence-separated text.
+
+    Machine formats have a single message field; the fix is too useful to drop.
+    """
+    message = f.message.rstrip()
+    if not f.fix:
+        return message
+    sep = " " if message.endswith((".", "!", "?")) else ". "
+    fix = f.fix.strip()
+    return f"{message}{sep}Fix: {fix[:1].upper()}{fix[1:]}"
+
+
+def relative_path(path: str, root: str | None) -> str | None:
+    """``path`` relative to ``root`` with forward slashes, or None when it lies outside."""
+    base = os.path.abspath(root or os.getcwd())
+    full = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(full, base)
+    except ValueError:  # another drive on Windows
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return None
+    return Path(rel).as_posix()

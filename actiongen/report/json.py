@@ -1,11 +1,16 @@
-"""The stable JSON contract (version 1), documented in the README."""
+"""The stable JSON contract (version 1), documented in ``docs/output.md``.
+
+``{"version": 1, "findings": [...], "summary": {...}}``; each finding has exactly the
+keys of :data:`FINDING_KEYS`.  Positions are 1-based, ``end_column`` is exclusive;
+``job`` and ``step`` may be null.  The fix, when a rule gives one, ends the message.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
-from actiongen.report import summary
+from actiongen.report import message_with_fix, summary
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -15,6 +20,11 @@ if TYPE_CHECKING:
     from actiongen.findings import Finding
 
 VERSION = 1
+FINDING_KEYS = (
+    "rule", "severity", "path", "line", "column", "end_line", "end_column",
+    "message", "job", "step",
+)
+SUMMARY_KEYS = ("files", "findings", "error", "warning", "note")
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -26,19 +36,22 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "column": f.span.column,
         "end_line": f.span.end_line,
         "end_column": f.span.end_column,
-        "message": f.message,
-        "fix": f.fix or None,
+        "message": message_with_fix(f),
         "job": f.job,
         "step": f.step,
     }
 
 
+def document(results: Sequence[FileResult]) -> dict[str, Any]:
+    """The report as plain data."""
+    return {
+        "version": VERSION,
+        "findings": [finding_dict(f) for r in results for f in r.findings],
+        "summary": summary(results),
+    }
+
+
 class JsonReporter:
     def report(self, results: Sequence[FileResult], out: TextIO) -> None:
-        doc = {
-            "version": VERSION,
-            "findings": [finding_dict(f) for r in results for f in r.findings],
-            "summary": summary(results),
-        }
-        json.dump(doc, out, indent=2, ensure_ascii=False)
+        json.dump(document(results), out, indent=2, ensure_ascii=False)
         out.write("\n")
