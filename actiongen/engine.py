@@ -133,6 +133,7 @@ def check_document(
                 doc.path, [_internal(doc.path, "model", traceback.format_exc())], doc.lines
             )
     findings: list[Finding] = []
+    ran: set[str] = set()  # rules enabled for this file: only their suppressions can be unused
     for rule_cls in rules:
         if kind not in rule_cls.applies_to:
             continue
@@ -142,6 +143,7 @@ def check_document(
         needs_model = rule_cls.id not in ("yaml-syntax", "duplicate-key", "schema")
         if needs_model and ctx.workflow is None and ctx.action is None:
             continue
+        ran.add(rule_cls.id)
         try:
             for f in rule_cls().check(ctx):
                 if f.severity == rule_cls.severity:
@@ -149,7 +151,7 @@ def check_document(
                 findings.append(f)
         except Exception:
             findings.append(_internal(doc.path, rule_cls.id, traceback.format_exc()))
-    findings = _apply_suppressions(doc, findings, config)
+    findings = _apply_suppressions(doc, findings, config, ran)
     findings.sort(key=Finding.sort_key)
     return FileResult(doc.path, findings, doc.lines, ctx.redactions)
 
@@ -174,7 +176,9 @@ class _Suppression:
     used: bool = False
 
 
-def _apply_suppressions(doc: Document, findings: list[Finding], config: Config) -> list[Finding]:
+def _apply_suppressions(
+    doc: Document, findings: list[Finding], config: Config, ran: set[str]
+) -> list[Finding]:
     if "actiongen:" not in doc.text:
         return findings
     covers: dict[int, list[_Suppression]] = {}  # line -> the comments that cover it
@@ -199,10 +203,15 @@ def _apply_suppressions(doc: Document, findings: list[Finding], config: Config) 
         if not hit:
             kept.append(f)
     level = config.rules.get("unused-suppression", Severity.WARNING)
-    if level is None:
+    if level is None or "unused-suppression" not in ran:
         return kept
+    from actiongen.rules.registry import all_rules
+
+    # A comment naming a known rule that did not run (off, not selected) may be needed
+    # later; one naming no rule at all (a typo) is reported.
+    skipped = {r.id for r in all_rules()} - ran
     for entry in entries:
-        if entry.used:
+        if entry.used or entry.rules & skipped:
             continue
         names = ", ".join(sorted(entry.rules))
         kept.append(
