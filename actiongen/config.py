@@ -1,23 +1,39 @@
 """Checker configuration: where it lives, its defaults, and its validation.
 
-Looked up in this order: ``--config FILE``; the ``check:`` section of
-``.github/actiongen.yml``; ``[tool.actiongen]`` in ``pyproject.toml``.
+Looked up in this order, first found wins:
+
+1. ``--config FILE``: a YAML file (its ``check:`` section, or the whole document when
+   it has none) or a TOML file (its ``[tool.actiongen]`` table, or the whole document);
+2. the ``check:`` section of ``.github/actiongen.yml`` (``.yaml``) at the repository
+   root; the other top-level keys of that file are the generator's descriptor;
+3. ``[tool.actiongen]`` in the root ``pyproject.toml``.
+
+Every error names the file, the position when known, and the key:
+``.github/actiongen.yml:4:22: check.rules.timeout-missing: 'loud' is not one of ...``.
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Severity
 from actiongen.resources import data_path
 
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+    from actiongen.load import Node
+
 STAGES = ("commit", "build", "test", "deploy", "verify")
 DEFAULT_BUDGETS: dict[str, int] = {"commit": 1, "build": 5, "test": 10, "deploy": 5, "verify": 5}
 DEFAULT_PRODUCTION = ("production", "prod", "live")
+CONFIG_NAMES = (".github/actiongen.yml", ".github/actiongen.yaml")
 
 
 class ConfigError(Exception):
@@ -26,15 +42,19 @@ class ConfigError(Exception):
 
 @dataclass(slots=True)
 class Config:
-    rules: dict[str, Severity | None] = field(default_factory=dict)  # None: off
+    #: Rule id -> severity, or None when the rule is off.  Absent: the rule's default.
+    rules: dict[str, Severity | None] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
     pipeline_budget: int | None = None  # None: sum of the stage budgets
     environments: list[str] = field(default_factory=list)
     production: list[str] = field(default_factory=lambda: list(DEFAULT_PRODUCTION))
     stage_globs: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
-    fail_on: Severity = Severity.WARNING
+    #: Exit 1 at or above this severity; None: never.
+    fail_on: Severity | None = Severity.WARNING
     source: str | None = None
+    #: Rule id -> where it was configured (``file:line:col: check.rules.id``), for errors.
+    rule_origins: dict[str, str] = field(default_factory=dict)
 
     @property
     def pipeline_minutes(self) -> int:
@@ -47,94 +67,248 @@ class Config:
         return any(fnmatch.fnmatchcase(name, p.lower()) for p in self.production)
 
     def is_excluded(self, path: str) -> bool:
-        posix = Path(path).as_posix()
-        return any(
-            fnmatch.fnmatchcase(posix, pat) or fnmatch.fnmatchcase(posix, f"*/{pat}")
-            for pat in self.exclude
-        )
+        """Whether ``path`` or a folder above it matches an ``exclude`` pattern.
+
+        Patterns match like ``.gitignore`` entries without a slash: anywhere in the tree
+        (``legacy-*.yml``, ``vendor``), or by a path tail (``.github/workflows/old.yml``).
+        """
+        if not self.exclude:
+            return False
+        parts = Path(path).as_posix().split("/")
+        candidates = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
+        for raw in self.exclude:
+            pat = raw.rstrip("/")
+            pat = pat[2:] if pat.startswith("./") else pat
+            if not pat:
+                continue
+            for c in candidates:
+                if fnmatch.fnmatchcase(c, pat) or fnmatch.fnmatchcase(c, f"*/{pat}"):
+                    return True
+        return False
 
 
-def _validate(data: Any, source: str) -> None:
+# --- validation -------------------------------------------------------------------------
+
+
+def _schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        data_path("schemas", "config.schema.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value) if isinstance(value, bool) or value is None else repr(value)
+
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "integer": "a whole number",
+    "string": "a string",
+    "boolean": "true or false",
+}
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(options)})"
+
+
+def _describe(err: ValidationError) -> tuple[list[str | int], str]:
+    """The key path an error is about and a one-line explanation."""
+    path: list[str | int] = list(err.absolute_path)
+    v = err.validator
+    schema: dict[str, Any] = err.schema if isinstance(err.schema, dict) else {}
+    if v == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = sorted(schema.get("properties", {}))
+        extra = [k for k in err.instance if k not in allowed]
+        key = str(extra[0]) if extra else "?"
+        return [*path, key], f"unknown key{_did_you_mean(key, allowed)}"
+    if "propertyNames" in err.absolute_schema_path:
+        # A bad key inside a mapping whose keys are a closed set (stages).
+        key = str(err.instance)
+        names = [str(n) for n in schema.get("enum", [])]
+        return [*path, key], f"unknown key{_did_you_mean(key, names)}"
+    if v == "enum":
+        choices = ", ".join(_show(c) for c in schema.get("enum", []))
+        return path, f"{_show(err.instance)} is not one of {choices}"
+    if v == "type":
+        kinds = schema.get("type", [])
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        wanted = " or ".join(_TYPE_NAMES.get(str(k), str(k)) for k in kinds)
+        return path, f"expected {wanted}, got {_show(err.instance)}"
+    return path, err.message
+
+
+def _node_at(root: Node | None, path: list[str | int], *, key: bool) -> Node | None:
+    from actiongen.load import Mapping, Sequence
+
+    node = root
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, Mapping) and isinstance(part, str):
+            if last and key:
+                return node.key_node(part) or node
+            node = node.get(part)
+        elif isinstance(node, Sequence) and isinstance(part, int) and part < len(node.items):
+            node = node.items[part]
+        else:
+            return node
+    return node
+
+
+@dataclass(slots=True)
+class _Section:
+    """A ``check`` section: its data, where it came from, and how to point into it."""
+
+    data: Any
+    source: str  # the file as shown to the user
+    prefix: tuple[str, ...] = ()  # key path of the section inside its file
+    node: Node | None = None  # the section's YAML node, for positions
+
+    def where(self, path: list[str | int], *, key: bool = False) -> str:
+        """``file:line:col: check.rules.x`` for an error about ``path``."""
+        dotted = "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*self.prefix, *path)
+        ).lstrip(".") or "(top level)"
+        position = ""
+        target = _node_at(self.node, path, key=key) if self.node is not None else None
+        if target is not None:
+            position = f":{target.span.line}:{target.span.column}"
+        return f"{self.source}{position}: {dotted}"
+
+
+def _validate(section: _Section) -> None:
     import jsonschema
 
-    schema = json.loads(data_path("schemas", "config.schema.json").read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise ConfigError(f"{source}: {where}: {err.message}")
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = list(validator.iter_errors(section.data))
+    if not errors:
+        return
+    # The first error in key order; an unknown key before what it contains.
+    err = min(errors, key=lambda e: ([str(p) for p in e.absolute_path],
+                                     e.validator != "additionalProperties"))
+    best = jsonschema.exceptions.best_match([err]) or err
+    path, text = _describe(best)
+    is_key = (best.validator == "additionalProperties"
+              or "propertyNames" in best.absolute_schema_path)
+    raise ConfigError(f"{section.where(path, key=is_key)}: {text}")
 
 
-def from_data(data: Any, source: str) -> Config:
-    """A validated :class:`Config` from the plain data of a ``check:`` section."""
-    if data is None:
-        data = {}
-    _validate(data, source)
-    cfg = Config(source=source)
-    for rule_id, level in (data.get("rules") or {}).items():
-        if level is False or str(level).lower() == "off":
-            cfg.rules[rule_id] = None
-        else:
-            cfg.rules[rule_id] = Severity.parse(str(level))
+def _level(value: Any) -> tuple[bool, Severity | None]:
+    """A rule's configured level: (whether it overrides the default, the severity or None: off)."""
+    if value is False or str(value).lower() == "off":
+        return True, None
+    if value is True or str(value).lower() == "on":
+        return False, None  # on: the rule's own severity
+    return True, Severity.parse(str(value))
+
+
+def _build(section: _Section) -> Config:
+    data = section.data if section.data is not None else {}
+    section.data = data
+    _validate(section)
+    cfg = Config(source=section.source)
+    for rule_id, value in (data.get("rules") or {}).items():
+        overrides, level = _level(value)
+        cfg.rule_origins[rule_id] = section.where(["rules", rule_id], key=True)
+        if overrides:
+            cfg.rules[rule_id] = level
     budgets = data.get("budgets") or {}
     for stage in STAGES:
         if stage in budgets:
             cfg.budgets[stage] = int(budgets[stage])
     if "pipeline" in budgets:
         cfg.pipeline_budget = int(budgets["pipeline"])
-    cfg.environments = list(data.get("environments") or [])
+    cfg.environments = [str(e) for e in data.get("environments") or []]
     if "production" in data:
-        cfg.production = list(data["production"])
-    cfg.stage_globs = {k: list(v) for k, v in (data.get("stages") or {}).items()}
-    cfg.exclude = list(data.get("exclude") or [])
+        cfg.production = [str(p) for p in data["production"]]
+    cfg.stage_globs = {k: [str(g) for g in v] for k, v in (data.get("stages") or {}).items()}
+    cfg.exclude = [str(e) for e in data.get("exclude") or []]
     if "fail-on" in data:
-        cfg.fail_on = Severity.parse(data["fail-on"])
+        fail_on = str(data["fail-on"])
+        cfg.fail_on = None if fail_on == "never" else Severity.parse(fail_on)
     return cfg
 
 
-def _read_yaml_section(path: Path) -> Any:
-    from actiongen.load import load_bytes, to_data
+def from_data(data: Any, source: str, prefix: tuple[str, ...] = ("check",)) -> Config:
+    """A validated :class:`Config` from the plain data of a ``check:`` section."""
+    return _build(_Section(data, source, prefix))
 
+
+# --- reading files ----------------------------------------------------------------------
+
+
+def _display(path: Path) -> str:
+    """``path`` as the user would write it: relative to the working directory when below it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith(os.pardir) else rel
+
+
+def _yaml_section(path: Path, *, whole_if_absent: bool) -> _Section | None:
+    from actiongen.load import Mapping, load_bytes, to_data
+
+    shown = _display(path)
     doc = load_bytes(str(path), path.read_bytes())
-    if doc.problems and doc.root is None:
-        p = doc.problems[0]
-        raise ConfigError(f"{path}:{p.span.line}:{p.span.column}: {p.message}")
-    data = to_data(doc.root)
-    if not isinstance(data, dict):
-        return None
-    return data.get("check")
+    problem = next((p for p in doc.problems if p.kind in ("syntax", "encoding")), None)
+    if problem is not None or doc.root is None:
+        if problem is None:
+            return None
+        raise ConfigError(f"{shown}:{problem.span.line}:{problem.span.column}: {problem.message}")
+    dup = next((p for p in doc.problems if p.kind == "duplicate-key"), None)
+    if dup is not None:
+        raise ConfigError(f"{shown}:{dup.span.line}:{dup.span.column}: {dup.message}")
+    root = doc.root
+    if not isinstance(root, Mapping):
+        if whole_if_absent:
+            return _Section(to_data(root), shown, (), root)
+        raise ConfigError(f"{shown}:{root.span.line}:{root.span.column}: expected a mapping")
+    node = root.get("check")
+    if node is not None or "check" in root:
+        return _Section(to_data(node), shown, ("check",), node)
+    if whole_if_absent:
+        return _Section(to_data(root), shown, (), root)
+    return None
 
 
-def _read_pyproject(path: Path) -> Any:
+def _toml_section(path: Path, *, whole_if_absent: bool) -> _Section | None:
     import tomllib
 
+    shown = _display(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    return data.get("tool", {}).get("actiongen")
+        raise ConfigError(f"{shown}: {exc}") from None
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "actiongen" in tool:
+        return _Section(tool["actiongen"], shown, ("tool", "actiongen"))
+    return _Section(data, shown, ()) if whole_if_absent else None
 
 
 def discover(root: Path, explicit: Path | None = None) -> Config:
-    """The configuration for a run rooted at ``root``."""
+    """The configuration for a run rooted at ``root`` (defaults when there is none)."""
     try:
         if explicit is not None:
             if not explicit.is_file():
-                raise ConfigError(f"{explicit}: no such configuration file")
-            if explicit.suffix == ".toml":
-                return from_data(_read_pyproject(explicit), str(explicit))
-            return from_data(_read_yaml_section(explicit), str(explicit))
-        for candidate in (root / ".github" / "actiongen.yml", root / ".github" / "actiongen.yaml"):
+                raise ConfigError(f"{_display(explicit)}: no such configuration file")
+            reader = _toml_section if explicit.suffix == ".toml" else _yaml_section
+            section = reader(explicit, whole_if_absent=True)
+            return _build(section) if section is not None else Config(source=str(explicit))
+        for name in CONFIG_NAMES:
+            candidate = root / name
             if candidate.is_file():
-                section = _read_yaml_section(candidate)
+                section = _yaml_section(candidate, whole_if_absent=False)
                 if section is not None:
-                    return from_data(section, str(candidate))
+                    return _build(section)
         pyproject = root / "pyproject.toml"
         if pyproject.is_file():
-            section = _read_pyproject(pyproject)
+            section = _toml_section(pyproject, whole_if_absent=False)
             if section is not None:
-                return from_data(section, str(pyproject))
+                return _build(section)
     except OSError as exc:
         raise ConfigError(f"{exc.filename}: {exc.strerror}") from None
     return Config()
