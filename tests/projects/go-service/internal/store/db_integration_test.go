@@ -1,0 +1,7 @@
+//go:build integration
+
+package store
+
+import "testing"
+
+func TestDB(t *testing.T) {}

@@ -1,0 +1,2 @@
+#!/usr/bin/env python
+"""Django manage.py (sample: detection only reads that it exists)."""

@@ -1,0 +1,4 @@
+module Storefront
+  class Application < Rails::Application
+  end
+end
