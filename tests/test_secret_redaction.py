@@ -36,6 +36,7 @@ SECRETS = (
     "EjW0B0erzuNNO87dQosy6P1A+djPSfJNjYMurVf7uMt5Ma0S2TW+65PU/OrzMEMuQWwXZwBBC1ZfHyGD",
     "Wq8ZrT5nVb2LmX9cK4pJ7sD1fG6hY3aE0uRi",
     "Zr7Qm2Kx9Lp4Vw8N",
+    "Sup3rSecret!2024",
 )
 
 #: No run of this many characters of a secret may appear in the output.

@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
@@ -31,40 +32,65 @@ if TYPE_CHECKING:
 class _Pattern:
     kind: str
     regex: re.Pattern[str]
-    body_group: int = 0  # the random part a placeholder check looks at
+    body_group: int  # the random part a placeholder check looks at
+    #: Literal text every match contains: a file without any skips the regex.
+    hints: tuple[str, ...]
 
 
 #: Credentials recognisable by their shape alone, wherever they appear (values, keys,
 #: comments): each issuer gives its tokens a fixed prefix for exactly this purpose.
 PATTERNS = (
-    _Pattern("AWS access key id",
-             re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"), 1),
-    _Pattern("GitHub token",
-             re.compile(r"(?<![A-Za-z0-9_])(?:ghp|gho|ghs|ghu|ghr)_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
-             1),
-    _Pattern("GitHub fine-grained token",
-             re.compile(r"(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9_]{70,})"), 1),
-    _Pattern("npm token",
-             re.compile(r"(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9])"), 1),
-    _Pattern("PyPI token",
-             re.compile(r"(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc([A-Za-z0-9_\-]{50,})"), 1),
-    _Pattern("Slack token",
-             re.compile(r"(?<![A-Za-z0-9])xox[abposr]-([0-9]{6,}-[A-Za-z0-9-]{10,})"), 1),
-    _Pattern("Slack webhook URL",
-             re.compile(r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/"
-                        r"([A-Za-z0-9_/\-]{20,})"), 1),
-    _Pattern("private key",
-             re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
-                        r"[ \t]*(?:#[^\n]*)?"  # a YAML comment after the marker
-                        r"((?:\s|\\n)*(?:[A-Za-z][A-Za-z\-]*:[^\n]*\n)*"  # PEM headers
-                        r"(?:[A-Za-z0-9+/=\s]|\\n)+)"
-                        r"(?:-----END \1PRIVATE KEY(?: BLOCK)?-----)?"), 2),
+    _Pattern(
+        "AWS access key id",
+        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"),
+        1, ("AKIA", "ASIA"),
+    ),
+    _Pattern(
+        "GitHub token",
+        re.compile(r"(?<![A-Za-z0-9_])(?:ghp|gho|ghs|ghu|ghr)_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
+        1, ("ghp_", "gho_", "ghs_", "ghu_", "ghr_"),
+    ),
+    _Pattern(
+        "GitHub fine-grained token",
+        re.compile(r"(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9_]{70,})"),
+        1, ("github_pat_",),
+    ),
+    _Pattern(
+        "npm token",
+        re.compile(r"(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
+        1, ("npm_",),
+    ),
+    _Pattern(
+        "PyPI token",
+        re.compile(r"(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc([A-Za-z0-9_\-]{50,})"),
+        1, ("pypi-",),
+    ),
+    _Pattern(
+        "Slack token",
+        re.compile(r"(?<![A-Za-z0-9])xox[abposr]-([0-9]{6,}-[A-Za-z0-9-]{10,})"),
+        1, ("xox",),
+    ),
+    _Pattern(
+        "Slack webhook URL",
+        re.compile(r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/"
+                   r"([A-Za-z0-9_/\-]{20,})"),
+        1, ("hooks.slack.com",),
+    ),
+    _Pattern(
+        "private key",
+        re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
+                   r"[ \t]*(?:#[^\n]*)?"  # a YAML comment after the marker
+                   r"((?:\s|\\n)*(?:[A-Za-z][A-Za-z\-]*:[^\n]*\n)*"  # PEM headers
+                   r"(?:[A-Za-z0-9+/=\s]|\\n)+)"
+                   r"(?:-----END \1PRIVATE KEY(?: BLOCK)?-----)?"),
+        2, ("PRIVATE KEY",),
+    ),
 )
 
 _AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
 _PLACEHOLDER_WORDS = (
     "example", "changeme", "change_me", "change-me", "placeholder", "dummy", "fake",
-    "sample", "redacted", "your", "xxxx", "****", "test", "secret", "password", "token",
+    "sample", "redacted", "your", "xxxx", "****", "test", "password", "token",
     "localhost", "insecure", "notreal", "not-real", "0000", "1234", "abcd", "todo",
 )
 _CREDENTIAL_WORDS = frozenset(
@@ -75,6 +101,8 @@ _KEY_QUALIFIERS = frozenset(
     {"api", "access", "secret", "private", "signing", "encryption", "auth", "client",
      "master", "license", "account", "service"}
 )
+#: Substrings a script must contain to hold a credential-like assignment at all.
+_SCRIPT_HINTS = ("pass", "pwd", "secret", "token", "key", "credential", "pat=")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^:/\s@]+:([^@\s/]+)@", re.IGNORECASE)
 _ASSIGNMENT = re.compile(
@@ -83,11 +111,13 @@ _ASSIGNMENT = re.compile(
 )
 
 
-def key_words(key: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def key_words(key: str) -> tuple[str, ...]:
     """The words of a name: ``awsSecretKey`` and ``AWS_SECRET-KEY`` give aws, secret, key."""
-    return [w for w in re.split(r"[_\-.\s]+", _CAMEL.sub(r"\1_\2", key).lower()) if w]
+    return tuple(w for w in re.split(r"[_\-.\s]+", _CAMEL.sub(r"\1_\2", key).lower()) if w)
 
 
+@lru_cache(maxsize=4096)
 def is_credential_name(key: str) -> bool:
     """Whether a key or variable name says its value is a credential.
 
@@ -118,9 +148,12 @@ def looks_random(value: str) -> bool:
     lower = value.lower()
     if any(word in lower for word in _PLACEHOLDER_WORDS):
         return False
-    if re.fullmatch(r"[A-Za-z]+(?:[-_.][A-Za-z]+)*", value):  # words, identifiers
+    segments = [seg for seg in re.split(r"[-_.]", value) if seg]
+    if all(seg.isalpha() or len(seg) <= 3 for seg in segments):  # words, identifiers
         return False
     if re.fullmatch(r"[\d.\-_:/]+", value):  # numbers, versions, dates
+        return False
+    if re.fullmatch(r"[a-z0-9_.\-]+(?:/[a-z0-9_.\-]+)+", value):  # lower-case paths
         return False
     if re.fullmatch(r"[a-z0-9.\-]+\.[a-z]{2,}(?:/\S*)?", value):  # host names
         return False
@@ -217,6 +250,8 @@ class HardcodedCredential(Rule):
 
 def _shaped(text: str) -> Iterator[tuple[str, int, int]]:
     for pattern in PATTERNS:
+        if not any(h in text for h in pattern.hints):
+            continue
         for m in pattern.regex.finditer(text):
             body = m.group(pattern.body_group)
             if pattern.kind == "private key":
@@ -258,33 +293,42 @@ def _named_in(ctx: Context, node: Node | None, path: tuple[str, ...], seen: set[
 
 
 def _check_value(ctx: Context, key: str, value: Scalar, path: tuple[str, ...]) -> Iterator[_Hit]:
-    if not isinstance(value.value, str):
+    text = value.value
+    if not isinstance(text, str) or len(text) < 12:
         return
-    raw = ctx.doc.text[value.start : value.end]
     name = key if not path or path[-1] == "[]" else f"{path[-1]}.{key}"
-    for m in _URL_PASSWORD.finditer(raw):
-        if looks_random(m.group(1)):
-            yield "password in a URL", value.start + m.start(1), value.start + m.end(1), name
-    text = value.value.strip()
+    if "://" in text and "@" in text:
+        raw = ctx.doc.text[value.start : value.end]
+        for m in _URL_PASSWORD.finditer(raw):
+            if looks_random(m.group(1)):
+                yield "password in a URL", value.start + m.start(1), value.start + m.end(1), name
+    words = key_words(key)
+    aws_secret = "aws" in words and "secret" in words
+    if not (aws_secret or is_credential_name(key)):
+        return
+    text = text.strip()
     if "${{" in text or "\n" in text:
         return
+    if aws_secret and _AWS_SECRET.fullmatch(text):
+        kind = "AWS secret access key" if not _fake_body(text) else None
+    else:
+        kind = "value under a credential-like name" if looks_random(text) else None
+    if kind is None:
+        return
+    raw = ctx.doc.text[value.start : value.end]
     at = raw.find(text)
     if at == -1:  # escapes in a quoted scalar: mask the whole scalar
-        start, end = value.start, value.end
+        yield kind, value.start, value.end, name
     else:
-        start, end = value.start + at, value.start + at + len(text)
-    words = key_words(key)
-    if "aws" in words and "secret" in words and _AWS_SECRET.fullmatch(text):
-        if not _fake_body(text):
-            yield "AWS secret access key", start, end, name
-        return
-    if is_credential_name(key) and looks_random(text):
-        yield "value under a credential-like name", start, end, name
+        yield kind, value.start + at, value.start + at + len(text), name
 
 
 def _script_assignments(ctx: Context, scalar: Scalar) -> Iterator[_Hit]:
     """``export API_TOKEN=…`` and ``--password=…`` with a literal value in a script."""
     raw = ctx.doc.text[scalar.start : scalar.end]
+    lower = raw.lower()
+    if not any(w in lower for w in _SCRIPT_HINTS):
+        return
     for m in _ASSIGNMENT.finditer(raw):
         if m.group(1) is not None:
             name, group = m.group(1), 3

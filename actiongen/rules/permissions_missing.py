@@ -25,7 +25,9 @@ class PermissionsMissing(Rule):
     permissions, which for many repositories (all created before February 2023) is
     read/write on contents, packages, issues, pull requests, deployments and more. Any
     step—a compromised action, a malicious dependency, an injected command—can then push
-    code, publish packages or rewrite releases with it.
+    code, publish packages or rewrite releases with it. (A reusable workflow gets its
+    caller's permissions instead; declaring its own keeps a generous caller from
+    over-granting it.)
 
     ## Example
     ```yaml
@@ -65,11 +67,14 @@ class PermissionsMissing(Rule):
             return
         on_key = wf.root.key_node("on")
         top = on_key.span if on_key is not None else Span.point(1, 1)
+        # A workflow only ever called by others gets its caller's token, not the defaults.
+        called = set(wf.on.events) == {"workflow_call"}
+        gets = ("whatever permissions its caller's token has" if called
+                else "the repository's default permissions, often read/write on everything")
         if len(lacking) == len(wf.jobs):
             yield self.finding(
                 ctx, top,
-                "no `permissions:` anywhere in this workflow: `GITHUB_TOKEN` gets the "
-                "repository's default permissions, often read/write on everything",
+                f"no `permissions:` anywhere in this workflow: `GITHUB_TOKEN` gets {gets}",
                 "add a top-level `permissions:` with the least the workflow needs "
                 "(e.g. `permissions: { contents: read }`)",
             )
@@ -77,15 +82,14 @@ class PermissionsMissing(Rule):
         names = ", ".join(f"`{job.id}`" for job in lacking)
         yield self.finding(
             ctx, top,
-            f"no top-level `permissions:`, and job(s) {names} set none: they get the "
-            "repository's default token permissions, often read/write on everything",
+            f"no top-level `permissions:`, and job(s) {names} set none: their token gets {gets}",
             "add a top-level `permissions: { contents: read }` (jobs keep their own blocks)",
         )
         for job in lacking:
             yield self.finding(
                 ctx, job.key,
                 f"job `{job.id}` sets no `permissions:` and the workflow has no top-level "
-                "block, so its token gets the repository's default permissions",
+                f"block, so its token gets {gets}",
                 f"add `permissions:` to job `{job.id}` with the least it needs, or a "
                 "top-level block",
                 job=job,

@@ -46,6 +46,15 @@ _GIT_FETCH = re.compile(
 )
 _COMMENT = re.compile(r"(?:^|\s)#.*")
 _SHELL_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+#: ``if:`` guards that admit only pull requests (or runs) from branches of this repository.
+_SAME_REPOSITORY = (
+    re.compile(r"github\.event\.(?:pull_request\.head\.repo|workflow_run\.head_repository)"
+               r"\.full_name\s*==\s*github\.repository\b", re.IGNORECASE),
+    re.compile(r"github\.repository\s*==\s*github\.event\.(?:pull_request\.head\.repo|"
+               r"workflow_run\.head_repository)\.full_name\b", re.IGNORECASE),
+    re.compile(r"(?:!\s*github\.event\.pull_request\.head\.repo\.fork\b|"
+               r"github\.event\.pull_request\.head\.repo\.fork\s*==\s*false)", re.IGNORECASE),
+)
 _EVENT_EQ = re.compile(r"github\.event_name\s*==\s*'([^']*)'", re.IGNORECASE)
 
 
@@ -66,7 +75,10 @@ class PrTargetCheckout(Rule):
     naming the pull request's head (`github.event.pull_request.head.sha`,
     `github.head_ref`, `github.event.workflow_run.head_sha`, `refs/pull/…`), or a script
     running `gh pr checkout` or `git checkout`/`fetch` of those refs (directly or through
-    an environment variable). Jobs whose `if:` limits them to other events are skipped.
+    an environment variable). Jobs and steps whose `if:` admits only other events, or
+    only pull requests from branches of the repository itself
+    (`github.event.pull_request.head.repo.full_name == github.repository`), are skipped:
+    their authors can push to the repository anyway.
 
     ## Why is this bad?
     These triggers run in the context of the base repository: with its secrets, a
@@ -191,9 +203,14 @@ def _head_vars(ctx: Context, env: Mapping | None) -> set[str]:
 
 
 def _may_run_for(condition: object, triggers: list[str]) -> bool:
-    """False when an ``if:`` admits only other events (``github.event_name == 'push'``)."""
+    """False when an ``if:`` admits only other events (``github.event_name == 'push'``) or
+    only pull requests from the repository itself, whose authors can push anyway."""
     text = condition.text if isinstance(condition, Scalar) else None
-    if not text or "!=" in text:
+    if not text:
+        return True
+    if "||" not in text and any(g.search(text) for g in _SAME_REPOSITORY):
+        return False
+    if "!=" in text:
         return True
     for alternative in text.split("||"):
         named = _EVENT_EQ.findall(alternative)
