@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Finding, Severity, Span
-from actiongen.load import Document, LoadProblem, load_bytes
+from actiongen.load import Document, LoadProblem, Mapping, load_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -37,9 +37,20 @@ class FileResult:
     redactions: list[Span] = field(default_factory=list)
 
 
-def kind_of(path: str) -> str:
+def kind_of(path: str, root: object = None) -> str:
+    """"action" for action metadata (``action.yml``, fixtures ``*action.yml``), else "workflow".
+
+    A workflow may be named after what it does (``publish-action.yml``): when the
+    loaded ``root`` has ``jobs`` or ``on`` and no ``runs``, such a file is a workflow.
+    """
     name = os.path.basename(path).lower()
-    return "action" if name.endswith(ACTION_NAMES) else "workflow"
+    if name in ACTION_NAMES:
+        return "action"
+    if not name.endswith(ACTION_NAMES):
+        return "workflow"
+    if isinstance(root, Mapping) and "runs" not in root and ("jobs" in root or "on" in root):
+        return "workflow"
+    return "action"
 
 
 def discover(paths: Sequence[str], config: Config) -> list[str]:
@@ -109,7 +120,7 @@ def load_file(path: str) -> Document:
 def check_file(path: str, config: Config, rules: Iterable[type[Rule]]) -> FileResult:
     """Every enabled rule over one file."""
     doc = load_file(path)
-    return check_document(doc, config, rules, kind_of(path))
+    return check_document(doc, config, rules, kind_of(path, doc.root))
 
 
 def check_document(
