@@ -1,0 +1,119 @@
+"""schema: the file's structure does not follow GitHub's documented syntax."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from actiongen.findings import Severity
+from actiongen.load import to_data
+from actiongen.resources import data_path
+from actiongen.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+    from actiongen.findings import Finding
+
+#: Schema file for each kind of file the checker reads.
+SCHEMA_FILES = {"workflow": "workflow.schema.json", "action": "action.schema.json"}
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    """The JSON schema for ``kind`` ("workflow" or "action"), read once per process."""
+    with open(data_path("schemas", SCHEMA_FILES[kind]), encoding="utf-8") as fh:
+        schema: dict[str, Any] = json.load(fh)
+    return schema
+
+
+@cache
+def fast_validator(kind: str) -> Callable[[Any], bool] | None:
+    """The quick yes/no evaluator for ``kind``, or None if the schema outgrows it."""
+    from actiongen.schema_fast import Unsupported, compile_schema
+
+    try:
+        return compile_schema(load_schema(kind))
+    except Unsupported:
+        return None
+
+
+@cache
+def full_validator(kind: str) -> Validator:
+    """jsonschema's validator: the authority, used to explain invalid files."""
+    from jsonschema import Draft202012Validator
+
+    validator: Validator = Draft202012Validator(load_schema(kind))
+    return validator
+
+
+def schema_errors(kind: str, data: Any) -> list[ValidationError]:
+    """jsonschema's errors for ``data``; empty without importing jsonschema when valid."""
+    fast = fast_validator(kind)
+    if fast is not None and fast(data):
+        return []
+    return sorted(full_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path)))
+
+
+class Schema(Rule):
+    """
+    ## What it does
+    Checks the structure of workflows and action metadata against JSON schemas written
+    from GitHub's documented syntax (`schemas/workflow.schema.json`,
+    `schemas/action.schema.json`): unknown keys (with a suggestion for typos), values of
+    the wrong type, missing required keys, unknown events, activity types, permission
+    scopes and levels, and malformed `uses:` references. Where GitHub takes a number or
+    a boolean, an expression (`${{ }}`) is accepted too.
+
+    ## Why is this bad?
+    GitHub rejects a workflow with a structural error only when it is pushed, often
+    with a terse message, and a misspelt key it does not reject (in action metadata) is
+    silently ignored: `timout-minutes` leaves the 6-hour default in place.
+
+    ## Example
+    ```yaml
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        timeout-minutes: "10"
+        stpes:
+          - run: make test
+    ```
+
+    ## Use instead
+    ```yaml
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        timeout-minutes: 10
+        steps:
+          - run: make test
+    ```
+    """
+
+    id = "schema"
+    severity = Severity.ERROR
+    summary = "the structure does not follow GitHub's workflow or action metadata syntax"
+    applies_to = frozenset({"workflow", "action"})
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        root = ctx.doc.root
+        if root is None:  # unreadable YAML: yaml-syntax reports it
+            return
+        data = to_data(root)
+        try:
+            errors = schema_errors(ctx.kind, data)
+        except RecursionError:  # e.g. parallel groups nested hundreds deep
+            yield self.finding(ctx, root.span, "the file nests too deeply to check its structure",
+                               "flatten the nesting")
+            return
+        if not errors:
+            return
+        from actiongen.rules._schema_messages import Explainer
+
+        for p in Explainer(ctx.kind, root, data).problems(errors):
+            yield self.finding(ctx, p.at, p.message, p.fix, job=p.job, step=p.step)

@@ -1,0 +1,352 @@
+"""A small, exact JSON Schema (draft 2020-12) evaluator that only says *valid* or not.
+
+Importing ``jsonschema`` costs about 65 ms, more than the rest of a one-file check.
+Almost every file is valid, so the schema rule asks this evaluator first and imports
+``jsonschema`` only to explain a file this evaluator rejects.  The JSON schemas stay
+the single source of truth: this module compiles them, it does not restate them.
+
+It supports the keywords our schemas use, with jsonschema's semantics (booleans are not
+numbers, ``1.0`` is an integer, ``enum`` tells ``true`` from ``1``, ``pattern`` searches).
+A schema with any other keyword does not compile (:class:`Unsupported`), and the caller
+falls back to jsonschema for everything.  ``tests/test_schema_fast.py`` holds the two
+to the same answers on the corpus, the fixtures and mutated documents.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Check = Callable[[Any], bool]
+
+#: Keywords that never affect validity.
+_ANNOTATIONS = frozenset({
+    "$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
+    "examples", "deprecated", "readOnly", "writeOnly", "format", "$anchor",
+})
+_HANDLED = frozenset({
+    "type", "enum", "const", "pattern", "required", "properties", "additionalProperties",
+    "propertyNames", "items", "minItems", "maxItems", "minProperties", "maxProperties",
+    "minLength", "maxLength", "minimum", "maximum", "anyOf", "oneOf", "allOf", "not",
+    "if", "then", "else", "$ref",
+})
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword (or form) this evaluator does not implement."""
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _is_integer(x: Any) -> bool:
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, int) or (isinstance(x, float) and x.is_integer())
+
+
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda x: isinstance(x, dict),
+    "array": lambda x: isinstance(x, list),
+    "string": lambda x: isinstance(x, str),
+    "boolean": lambda x: isinstance(x, bool),
+    "null": lambda x: x is None,
+    "number": _is_number,
+    "integer": _is_integer,
+}
+
+
+def _unbool(x: Any) -> Any:
+    # jsonschema compares enum/const members so that True != 1 and False != 0.
+    if isinstance(x, bool):
+        return ("bool", x)
+    return x
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return bool(a == b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return bool(_unbool(a) == _unbool(b))
+
+
+class _Compiler:
+    """Compiles each subschema once into one closure; ``$ref`` cycles go through a cell."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.done: dict[str, Check] = {}
+        self.pending: dict[str, list[Check]] = {}
+
+    def resolve(self, ref: str) -> Any:
+        if not ref.startswith("#"):
+            raise Unsupported(f"remote $ref {ref!r}")
+        node = self.root
+        pointer = ref[1:]
+        if pointer:
+            for part in pointer.lstrip("/").split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                try:
+                    node = node[int(part)] if isinstance(node, list) else node[part]
+                except (KeyError, IndexError, ValueError) as exc:
+                    raise Unsupported(f"unresolvable $ref {ref!r}") from exc
+        return node
+
+    def ref(self, ref: str) -> Check:
+        known = self.done.get(ref)
+        if known is not None:
+            return known
+        pending = self.pending.get(ref)
+        if pending is not None:  # a cycle (steps inside steps): late-bound
+            return lambda x: pending[0](x)
+        cell: list[Check] = []
+        self.pending[ref] = cell
+        compiled = self.compile(self.resolve(ref))
+        cell.append(compiled)
+        del self.pending[ref]
+        self.done[ref] = compiled
+        return compiled
+
+    def compile(self, schema: Any) -> Check:
+        if schema is True:
+            return _always
+        if schema is False:
+            return _never
+        if not isinstance(schema, dict):
+            raise Unsupported(f"a schema must be an object or a boolean, not {schema!r}")
+        for key in schema:
+            if key not in _HANDLED and key not in _ANNOTATIONS and not key.startswith("x-"):
+                raise Unsupported(f"keyword {key!r}")
+        if set(schema) == {"required"} and len(schema["required"]) == 1:
+            # The usual `if` condition ("has key X"): worth one call instead of three.
+            key = schema["required"][0]
+            return lambda x: not isinstance(x, dict) or key in x
+        types = self._type(schema["type"]) if "type" in schema else None
+        parts: dict[type, Check] = {}
+        for kinds, part in (((str,), self._strings(schema)), ((int, float), self._numbers(schema)),
+                            ((dict,), self._objects(schema)), ((list,), self._arrays(schema))):
+            if part is not None:
+                parts.update((k, part) for k in kinds)
+        rest: list[Check] = []
+        if "$ref" in schema:
+            rest.append(self.ref(schema["$ref"]))
+        if "enum" in schema:
+            rest.append(self._enum(schema["enum"]))
+        if "const" in schema:
+            const = schema["const"]
+            rest.append(lambda x: _equal(x, const))
+        rest.extend(self._applicators(schema))
+        if not parts and types is None:
+            return _all(rest)
+        if not parts and not rest and types is not None:
+            exact, careful = types
+            return lambda x: type(x) in exact or careful(x)
+        return _combine(types, parts, _all(rest) if rest else None)
+
+    def _type(self, types: Any) -> tuple[frozenset[type], Check]:
+        """The exact builtin types a ``type`` keyword accepts, and the careful test.
+
+        Data from YAML has exact builtin types, so one set lookup decides; anything
+        else (subclasses, integral floats for "integer") takes the careful test.
+        """
+        names = [types] if isinstance(types, str) else list(types)
+        try:
+            tests = [_TYPES[t] for t in names]
+        except KeyError as exc:
+            raise Unsupported(f"type {exc.args[0]!r}") from exc
+        exact = frozenset(t for n in names for t in _EXACT[n])
+        return exact, lambda x: any(t(x) for t in tests)
+
+    def _enum(self, values: list[Any]) -> Check:
+        if all(isinstance(v, str) for v in values):
+            allowed = frozenset(values)
+            return lambda x: isinstance(x, str) and x in allowed
+        return lambda x: any(_equal(x, v) for v in values)
+
+    def _strings(self, schema: dict[str, Any]) -> Check | None:
+        checks: list[Check] = []
+        if "pattern" in schema:
+            search = re.compile(schema["pattern"]).search
+            checks.append(lambda x: search(x) is not None)
+        if "minLength" in schema:
+            low = schema["minLength"]
+            checks.append(lambda x: len(x) >= low)
+        if "maxLength" in schema:
+            high = schema["maxLength"]
+            checks.append(lambda x: len(x) <= high)
+        return _all(checks) if checks else None
+
+    def _numbers(self, schema: dict[str, Any]) -> Check | None:
+        checks: list[Check] = []
+        if "minimum" in schema:
+            low = schema["minimum"]
+            checks.append(lambda x: not _is_number(x) or x >= low)
+        if "maximum" in schema:
+            high = schema["maximum"]
+            checks.append(lambda x: not _is_number(x) or x <= high)
+        return _all(checks) if checks else None
+
+    def _objects(self, schema: dict[str, Any]) -> Check | None:
+        checks: list[Check] = []
+        if "required" in schema:
+            required = tuple(schema["required"])
+            checks.append(lambda x: all(k in x for k in required))
+        if "minProperties" in schema:
+            low = schema["minProperties"]
+            checks.append(lambda x: len(x) >= low)
+        if "maxProperties" in schema:
+            high = schema["maxProperties"]
+            checks.append(lambda x: len(x) <= high)
+        if "propertyNames" in schema:
+            name_ok = self.compile(schema["propertyNames"])
+            checks.append(lambda x: all(name_ok(k) for k in x))
+        if "properties" in schema or "additionalProperties" in schema:
+            checks.append(self._properties(schema))
+        return _all(checks) if checks else None
+
+    def _properties(self, schema: dict[str, Any]) -> Check:
+        props = {k: self.compile(v) for k, v in schema.get("properties", {}).items()}
+        extra = schema.get("additionalProperties", True)
+        get = props.get
+        if extra is True:
+            def check_known(x: dict[str, Any]) -> bool:
+                for k, v in x.items():
+                    c = get(k)
+                    if c is not None and not c(v):
+                        return False
+                return True
+            return check_known
+        if extra is False:
+            def check_closed(x: dict[str, Any]) -> bool:
+                for k, v in x.items():
+                    c = get(k)
+                    if c is None or not c(v):
+                        return False
+                return True
+            return check_closed
+        other = self.compile(extra)
+
+        def check_open(x: dict[str, Any]) -> bool:
+            for k, v in x.items():  # noqa: SIM110 -- a loop is faster than all(genexpr)
+                if not get(k, other)(v):
+                    return False
+            return True
+        return check_open
+
+    def _arrays(self, schema: dict[str, Any]) -> Check | None:
+        checks: list[Check] = []
+        if "items" in schema:
+            if not isinstance(schema["items"], dict | bool):
+                raise Unsupported("`items` as a list (use prefixItems)")
+            item_ok = self.compile(schema["items"])
+
+            def check_items(x: list[Any]) -> bool:
+                for i in x:  # noqa: SIM110 -- a loop is faster than all(genexpr)
+                    if not item_ok(i):
+                        return False
+                return True
+            checks.append(check_items)
+        if "minItems" in schema:
+            low = schema["minItems"]
+            checks.append(lambda x: len(x) >= low)
+        if "maxItems" in schema:
+            high = schema["maxItems"]
+            checks.append(lambda x: len(x) <= high)
+        return _all(checks) if checks else None
+
+    def _applicators(self, schema: dict[str, Any]) -> list[Check]:
+        out: list[Check] = []
+        if "allOf" in schema:
+            out.append(_all([self.compile(s) for s in schema["allOf"]]))
+        if "anyOf" in schema:
+            any_subs = [self.compile(s) for s in schema["anyOf"]]
+            out.append(lambda x: any(s(x) for s in any_subs))
+        if "oneOf" in schema:
+            one_subs = [self.compile(s) for s in schema["oneOf"]]
+            out.append(lambda x: sum(1 for s in one_subs if s(x)) == 1)
+        if "not" in schema:
+            negated = self.compile(schema["not"])
+            out.append(lambda x: not negated(x))
+        if "if" in schema:
+            cond = self.compile(schema["if"])
+            then = self.compile(schema.get("then", True))
+            other = self.compile(schema.get("else", True))
+            out.append(lambda x: then(x) if cond(x) else other(x))
+        return out
+
+
+_BUILTIN = frozenset({dict, list, str, int, float, bool, type(None)})
+_EXACT: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
+    "null": (type(None),), "number": (int, float), "integer": (int,),
+}
+
+
+def _always(x: Any) -> bool:
+    return True
+
+
+def _never(x: Any) -> bool:
+    return False
+
+
+def _part_for(x: Any, parts: dict[type, Check]) -> Check | None:
+    # Instances of subclasses (never produced by the loader) take the careful route.
+    if isinstance(x, bool):
+        return None
+    for kind in (dict, list, str, int, float):
+        if isinstance(x, kind):
+            return parts.get(kind)
+    return None
+
+
+def _combine(
+    types: tuple[frozenset[type], Check] | None, parts: dict[type, Check], rest: Check | None
+) -> Check:
+    """One closure for a subschema: its type, the checks for the instance's type, the rest."""
+    exact, careful = types if types is not None else (None, _always)
+    get = parts.get
+    builtin = _BUILTIN
+
+    def check(x: Any) -> bool:
+        tp = type(x)
+        if exact is not None and tp not in exact and not careful(x):
+            return False
+        part = get(tp) if tp in builtin else _part_for(x, parts)
+        if part is not None and not part(x):
+            return False
+        return rest is None or rest(x)
+    return check
+
+
+def _all(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda x: first(x) and second(x)
+    frozen = tuple(checks)
+
+    def check_all(x: Any) -> bool:
+        for c in frozen:  # noqa: SIM110 -- a loop is faster than all(genexpr)
+            if not c(x):
+                return False
+        return True
+    return check_all
+
+
+def compile_schema(schema: Any) -> Callable[[Any], bool]:
+    """A function telling whether an instance is valid under ``schema``.
+
+    Raises :class:`Unsupported` when the schema needs a keyword this module lacks.
+    """
+    return _Compiler(schema).compile(schema)
