@@ -1,0 +1,210 @@
+"""gate-continue-on-error: a quality gate that cannot fail the pipeline."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from actiongen.findings import Severity
+from actiongen.load import Scalar
+from actiongen.model.conditions import Facts, evaluate
+from actiongen.rules._deploy import action_of, commands, condition_text, has
+from actiongen.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from actiongen.findings import Finding
+    from actiongen.load import Node
+    from actiongen.model.workflow import Step
+
+GATE_STAGES = ("commit", "build", "test")
+#: Triggers that put a workflow between a change and its release; a workflow run only
+#: on a schedule or by hand gates nothing.
+GATING_EVENTS = ("push", "pull_request", "pull_request_target", "merge_group", "workflow_call")
+
+#: Commands that lint, test, type-check, audit or scan.
+_GATE_RUN = re.compile(
+    r"\b(?:eslint|ruff\s+(?:check|format\s+--check)|flake8|pylint|golangci-lint|cargo\s+clippy"
+    r"|rubocop|stylelint|prettier\b[^\n]*--check|black\b[^\n]*--check|isort\b[^\n]*--check"
+    r"|shellcheck|actionlint|zizmor|hadolint|markdownlint|yamllint|biome\s+(?:check|lint|ci)"
+    r"|ktlint|detekt|cargo\s+fmt\b[^\n]*--check|go\s+vet|staticcheck|pre-commit\s+run"
+    r"|pytest|py\.test|jest|vitest|mocha|phpunit|rspec|go\s+test|cargo\s+(?:test|nextest)"
+    r"|dotnet\s+test|ctest|deno\s+(?:test|lint|check)|playwright\s+test|cypress\s+run"
+    r"|mypy|pyright|vue-tsc|tsc\b[^\n]*--noemit|flow\s+check"
+    r"|(?:npm|pnpm|yarn)\s+audit|pip-audit|safety\s+check|cargo\s+(?:audit|deny)|bundle[\s-]audit"
+    r"|govulncheck|osv-scanner|trivy|grype|snyk\s+(?:test|code|container|iac)|semgrep|gitleaks"
+    r"|trufflehog|bandit|checkov|tfsec)\b"
+    r"|\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:lint|test|typecheck|type-check|check)\b"
+    r"|\b(?:make|just|tox|nox|rake|mix)\s+(?:-[es]\s+)?(?:lint|test|tests|check|typecheck)\b"
+    r"|\b(?:mvn|gradlew?|\./gradlew)\b[^\n]*\b(?:test|check|verify)\b",
+    re.IGNORECASE,
+)
+_GATE_KEYS = (
+    "lint", "ruff", "flake8", "clippy", "rubocop", "prettier", "black", "isort", "check",
+    "zizmor", "fmt", "vet", "pre-commit", "test", "jest", "mocha", "rspec", "cypress", "mypy",
+    "pyright", "tsc", "audit", "deny", "vuln", "osv", "trivy", "grype", "snyk", "semgrep",
+    "gitleaks", "trufflehog", "bandit", "checkov", "tfsec", "verify", "deno", "spec", "biome",
+    "detekt", "phpunit",
+)
+_GATE_USES = re.compile(
+    r"codeql-action/analyze|trivy-action|snyk/actions|semgrep|gitleaks|golangci-lint-action"
+    r"|super-linter|reviewdog|pre-commit/action|clippy-check|anchore/scan-action|zizmor-action"
+    r"|actionlint|ruff-action|psf/black|dependency-review-action|eslint|mypy|pytest|scorecard"
+    r"|audit"
+)
+#: Step names that say "check" unambiguously (a step named "test" may only measure).
+_GATE_NAME = re.compile(
+    r"\b(?:lint|linting|linters?|audit|typecheck|type-check|type\s+check|security\s+scan)\b",
+    re.IGNORECASE,
+)
+#: Step names that make the whole job a test job (job-level `continue-on-error`).
+_TEST_NAME = re.compile(r"\b(?:run\s+)?(?:unit\s+|integration\s+)?tests?\b", re.IGNORECASE)
+_NOT_GATE_NAME = re.compile(
+    r"upload|report|publish|cache|artifact|download|comment|summary|results?\b|coverage|install",
+    re.IGNORECASE,
+)
+#: Scanners whose results are uploaded to code scanning still gate through it.
+_SCAN = re.compile(
+    r"trivy|grype|snyk|semgrep|gitleaks|checkov|tfsec|anchore|scorecard|zizmor|codeql",
+    re.IGNORECASE,
+)
+
+
+def _always_true(node: Node | None) -> bool:
+    """``continue-on-error`` is true on every run (an expression may depend on the matrix)."""
+    if not isinstance(node, Scalar):
+        return False
+    if node.value is True:
+        return True
+    if isinstance(node.value, str) and "${{" in node.value:
+        # `${{ matrix.experimental }}` lets chosen legs fail: a scoped, deliberate
+        # allowance.  Only an expression that is true whatever the run is reported.
+        return evaluate(node.value, Facts()) is True
+    return False
+
+
+def is_gate(step: Step) -> bool:
+    """The step lints, tests, type-checks, audits or scans (by command, action or name)."""
+    if any(has(_GATE_RUN, _GATE_KEYS, c.text) for c in commands(step)):
+        return True
+    uses = action_of(step)
+    if uses and _GATE_USES.search(uses):
+        return True
+    name = step.name or ""
+    return bool(_GATE_NAME.search(name)) and not _NOT_GATE_NAME.search(name)
+
+
+def _handled_later(steps: list[Step], index: int) -> bool:
+    """A later step acts on the result: it reads the step's outcome, or uploads the
+    scanner's SARIF to code scanning (which then gates through its alerts)."""
+    step = steps[index]
+    text = "\n".join(c.text for c in commands(step)) + "\n" + action_of(step)
+    scanner = bool(_SCAN.search(text))
+    outcome = (
+        re.compile(rf"steps\.{re.escape(step.id)}\.(?:outcome|conclusion)\b", re.IGNORECASE)
+        if step.id else None
+    )
+    for later in steps[index + 1:]:
+        if scanner and "upload-sarif" in action_of(later):
+            return True
+        texts = (condition_text(later.if_), *(c.text for c in commands(later)))
+        if outcome is not None and any(outcome.search(t) for t in texts):
+            return True
+    return False
+
+
+class GateContinueOnError(Rule):
+    """
+    ## What it does
+    Reports `continue-on-error: true` on a quality gate: on a job of the commit, build
+    or test stage (or any job whose steps lint, test, type-check, audit or scan), or on
+    a step that runs such a command (`eslint`, `ruff check`, `pytest`, `npm test`,
+    `go test`, `cargo clippy`, `mypy`, `tsc --noEmit`, `npm audit`, `trivy`, `semgrep`,
+    CodeQL analysis...).
+
+    Expressions such as `continue-on-error: ${{ matrix.experimental }}` are not
+    reported: they let chosen matrix legs (nightly toolchains, pre-release platforms)
+    fail, which is a deliberate, scoped allowance; only an expression that is true on
+    every run is. A scanner step whose results a later step uploads to code scanning
+    (`github/codeql-action/upload-sarif`) is not reported either: it still gates,
+    through code scanning alerts; nor is a step whose `outcome` or `conclusion` a later
+    step reads (`if: steps.lint.outcome == 'failure'`), since that step decides.
+
+    Workflows that run only on a schedule or by hand (no `push`, `pull_request`,
+    `pull_request_target`, `merge_group` or `workflow_call` trigger) are not checked:
+    they stand between no change and its release.
+
+    ## Why is this bad?
+    A gate that cannot fail is not a gate. The job shows green while lint, tests or the
+    audit fail, the deploy stage goes ahead, and nobody looks at the log. The seed's
+    pipeline stops at the first failing stage on purpose (§50.2).
+
+    ## Example
+    ```yaml
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        continue-on-error: true
+        steps:
+          - run: npm test
+    ```
+
+    ## Use instead
+    ```yaml
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        steps:
+          - run: npm test
+    ```
+    If a check is known to be unreliable, fix or quarantine the failing tests, or allow
+    failure only for named matrix legs: `continue-on-error: ${{ matrix.experimental }}`.
+    """
+
+    id = "gate-continue-on-error"
+    severity = Severity.WARNING
+    summary = "a quality gate has `continue-on-error: true`"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        wf = ctx.workflow
+        assert wf is not None
+        if not any(wf.on.has(e) for e in GATING_EVENTS):
+            return
+        for job in wf.jobs.values():
+            stage = ctx.stages[job.id].stage if job.id in ctx.stages else "other"
+            gates = [is_gate(s) for s in job.steps]
+            tests = any(
+                _TEST_NAME.search(s.name or "") and not _NOT_GATE_NAME.search(s.name or "")
+                for s in job.steps
+            )
+            if _always_true(job.continue_on_error) and (
+                stage in GATE_STAGES or any(gates) or tests
+            ):
+                assert job.continue_on_error is not None
+                what = f"a {stage}-stage job" if stage in GATE_STAGES else "its steps are checks"
+                yield self.finding(
+                    ctx,
+                    job.continue_on_error,
+                    f"job `{job.id}` has `continue-on-error: true` but is a quality gate "
+                    f"({what}): the pipeline goes on when it fails",
+                    "remove `continue-on-error`, or limit it to experimental matrix legs with "
+                    "`continue-on-error: ${{ matrix.experimental }}`",
+                    job=job,
+                )
+                continue
+            for i, step in enumerate(job.steps):
+                if not (gates[i] and _always_true(step.continue_on_error)):
+                    continue
+                if _handled_later(job.steps, i):
+                    continue
+                assert step.continue_on_error is not None
+                yield self.finding(
+                    ctx,
+                    step.continue_on_error,
+                    f"step `{step.label}` of job `{job.id}` runs a check with "
+                    "`continue-on-error: true`: the job passes when the check fails",
+                    "remove `continue-on-error` so a failing check fails the job",
+                    job=job,
+                    step=step,
+                )

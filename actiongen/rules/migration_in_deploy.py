@@ -1,0 +1,93 @@
+"""migration-in-deploy: a database migration run inside a deploy job."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from actiongen.findings import Severity
+from actiongen.rules._deploy import locate, lower_name, migration
+from actiongen.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from actiongen.findings import Finding
+
+
+class MigrationInDeploy(Rule):
+    """
+    ## What it does
+    Reports a step of a deploy-stage job that runs a database migration: `db:migrate`
+    (Rails, sequelize, npm scripts), `prisma migrate deploy`, `alembic upgrade`,
+    `manage.py migrate`, `artisan migrate`, `flyway migrate`, `liquibase update`,
+    `knex migrate`, `goose up`, `dbmate up`, `diesel migration run`, `sqlx migrate run`,
+    `mix ecto.migrate`, `atlas migrate apply`, `typeorm migration:run`, `drizzle-kit
+    migrate`, `supabase db push`, or a Flyway/Liquibase/migration action. Commands inside
+    an action's script inputs (`script:` of an SSH action, for example) count too.
+
+    Not reported: jobs whose id or name says they migrate (`migrate-production`: the
+    separate step the seed asks for), jobs with `services:` (the migration prepares a
+    throw-away test database), and checks such as `makemigrations --check`.
+
+    ## Why is this bad?
+    "Separate deploy and migrate" (seed §53.3, rule 3): a migration changes shared
+    state that a code rollback does not undo. Run inside the deploy job, it is applied
+    by every re-run and every rollback attempt of that job, it cannot be approved on its
+    own, and a failure halfway leaves new schema under old code. As its own job, gated
+    by its environment, it can be reviewed, run once, and kept backward compatible
+    with the code on either side of it.
+
+    ## Example
+    ```yaml
+    jobs:
+      deploy:
+        environment: production
+        steps:
+          - run: ./deploy.sh
+          - run: npm run db:migrate
+    ```
+
+    ## Use instead
+    ```yaml
+    jobs:
+      migrate:
+        environment: production-migrations
+        steps:
+          - run: npm run db:migrate
+      deploy:
+        needs: migrate
+        environment: production
+        steps:
+          - run: ./deploy.sh
+    ```
+    """
+
+    id = "migration-in-deploy"
+    severity = Severity.WARNING
+    summary = "a database migration runs inside a deploy job"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        wf = ctx.workflow
+        assert wf is not None
+        for job in wf.jobs.values():
+            info = ctx.stages.get(job.id)
+            if info is None or info.stage != "deploy" or job.services is not None:
+                continue
+            if re.search(r"migrat", lower_name(job)):
+                continue
+            for step in job.steps:
+                found = migration(step)
+                if found is None:
+                    continue
+                yield self.finding(
+                    ctx,
+                    locate(ctx.doc, *found),
+                    f"step `{step.label}` of deploy job `{job.id}` runs a database migration; "
+                    "deploying and migrating in one job means a rollback or re-run of the "
+                    "deploy re-applies or strands the schema change",
+                    "move the migration into its own job, gated by its own environment, "
+                    "that the deploy job `needs:`; keep migrations backward compatible",
+                    job=job,
+                    step=step,
+                )
