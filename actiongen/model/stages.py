@@ -1,15 +1,33 @@
 """Which pipeline stage each job belongs to, and why.
 
-Configuration first (job-id globs), then evidence (an ``environment:`` means deploy;
-a health or smoke job after a deploy means verify), then the job's id and name.
+The stages are the seed's (commit → build → test → deploy → verify) plus ``other``
+for jobs outside the pipeline (rollbacks, approval gates, bots, reports, set-up).
+The order of evidence:
+
+1. configuration: job-id globs in ``check: stages:``;
+2. a rollback job is ``other``;
+3. an ``environment:`` means deploy, except an approval gate, or a job whose name says
+   it builds or tests and whose steps deploy nothing (the environment only lends it
+   secrets);
+4. the job's id, then its name (``name:``), then a called workflow's file name, read
+   as words: ``build-and-test`` is a test job, ``publish-test-results`` a report,
+   ``build-release-binaries`` a build; weak words (``release``, ``check``, ``docs``)
+   give way to what the steps do (a ``release`` job that only builds is a build job);
+5. with no telling name, what the steps do (``cargo test``, ``twine upload``…);
+6. then the graph: a checking job (lint, test, smoke) after a deploy verifies it; a
+   health or post-deploy job that nothing deploys before is a ``test`` when the
+   workflow deploys nothing or a deploy needs it; a build job that also uploads, or a
+   "release" job that build jobs need (``create-release``), is not the deploy.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+
+from actiongen.model.job_evidence import StepEvidence, gate_evidence, step_evidence
 
 if TYPE_CHECKING:
     from actiongen.config import Config
@@ -18,70 +36,411 @@ if TYPE_CHECKING:
 
 #: Stage order; "other" has no place in it.
 ORDER = {"commit": 0, "build": 1, "test": 2, "deploy": 3, "verify": 4}
-
-_NAME_HINTS: list[tuple[str, re.Pattern[str]]] = [
-    ("other", re.compile(r"rollback|roll-back|revert|undo|notify|notification|cleanup|clean-up")),
-    ("verify", re.compile(r"verify|smoke|health|post-deploy|canary-check|synthetic")),
-    ("deploy", re.compile(r"deploy|release|publish|rollout|promote|ship")),
-    ("test", re.compile(r"test|e2e|integration|unit|spec|coverage|playwright|cypress")),
-    ("build", re.compile(r"build|compile|bundle|package|docker|image|artifact|dist")),
-    ("commit", re.compile(r"lint|format|fmt|typecheck|type-check|types|mypy|ruff|eslint|prettier|clippy|commitlint|pre-commit|style|check")),
-]
+STAGES = ("commit", "build", "test", "deploy", "verify", "other")
 
 
 @dataclass(frozen=True, slots=True)
 class StageInfo:
+    """A job's stage and the reason, in words a user can check (``--explain-stages``).
+
+    ``basis`` says what decided it: ``config``, ``environment``, ``name``, ``steps``,
+    ``graph`` or ``none``.
+    """
+
     stage: str
     reason: str
+    basis: str = "name"
 
 
-def _name_of(job: Job) -> str:
-    name = job.name.text if job.name is not None else ""
-    return f"{job.id} {name}".lower().replace("_", "-")
+# --- names -----------------------------------------------------------------------------
+
+# Phrases first, so "pre-commit" is not "commit" and "dry-run" is one word.
+_PHRASES = [
+    (re.compile(r"pre-?commit"), "precommit"),
+    (re.compile(r"dry-?run"), "dryrun"),
+    (re.compile(r"pre-?release"), "prerelease"),
+    (re.compile(r"roll-?back"), "rollback"),
+    (re.compile(r"clean-?up"), "cleanup"),
+    (re.compile(r"type-?check(?:ing)?"), "typecheck"),
+    (re.compile(r"health-?checks?"), "health"),
+    (re.compile(r"smoke-?tests?"), "smoke"),
+    (re.compile(r"post-?deploy(?:ment)?"), "postdeploy"),
+    (re.compile(r"verify-(?:deploy(?:ment)?|prod(?:uction)?|staging|release)"
+                r"|wait-for-(?:rollout|deploy(?:ment)?)"), "postdeploy"),
+    (re.compile(r"alls?-green|all-(?:jobs|checks)-(?:pass(?:ed)?|green)|required-checks?"
+                r"|checks?-pass(?:ed)?|ci-(?:status|success|passed|result|ok|done)"), "gate"),
+    (re.compile(r"lock-(?:threads?|issues?|prs?|closed)"), "lockbot"),
+    (re.compile(r"pre-?build"), "prebuild"),
+    (re.compile(r"(?:generate|compute|create|prepare|set|setup|get|define|calculate|make)-"
+                r"(?:[a-z0-9]+-){0,3}matrix"), "matrixgen"),
+    (re.compile(r"dependency-review"), "scan"),
+    (re.compile(r"static-analysis"), "lint"),
+    (re.compile(r"release-notes"), "notes"),
+]
+
+_WORDS: dict[str, tuple[str, bool]] = {}  # word -> (stage, strong)
 
 
-def classify(workflow: Workflow, config: Config, graph: NeedsGraph) -> dict[str, StageInfo]:
-    out: dict[str, StageInfo] = {}
-    deploys: set[str] = set()
-    pending: list[Job] = []
-    for job_id, job in workflow.jobs.items():
-        configured = _configured(job_id, config)
-        if configured is not None:
-            out[job_id] = configured
-            if configured.stage == "deploy":
-                deploys.add(job_id)
-            continue
-        text = _name_of(job)
-        if re.search(r"rollback|roll-back|revert", text):
-            out[job_id] = StageInfo("other", "a rollback job, by its name")
-            continue
-        if job.environment is not None:
-            env = job.environment.name_text or "?"
-            out[job_id] = StageInfo("deploy", f"it deploys to environment `{env}`")
-            deploys.add(job_id)
-            continue
-        pending.append(job)
-    for job in pending:
-        text = _name_of(job)
-        after_deploy = graph.ancestors(job.id) & deploys
-        if after_deploy and re.search(r"verify|smoke|health|check|probe|synthetic", text):
-            out[job.id] = StageInfo(
-                "verify", f"it checks health after deploy job `{sorted(after_deploy)[0]}`"
-            )
-            continue
-        for stage, pattern in _NAME_HINTS:
-            m = pattern.search(text)
+def _vocab(stage: str, strong: bool, words: str) -> None:
+    for w in words.split():
+        _WORDS[w] = (stage, strong)
+
+
+_vocab("commit", True, "lint lints linter linters linting fmt format formatting formatter "
+       "prettier eslint clippy rustfmt ruff flake8 pylint mypy pyright typecheck tsc typos "
+       "spell spelling spellcheck codespell cspell style stylelint precommit commitlint "
+       "actionlint shellcheck hadolint markdownlint yamllint rubocop golangci gofmt vet "
+       "editorconfig zizmor")
+_vocab("build", True, "build builds building builder compile compiles compilation bundle "
+       "bundling package packages packaging dist sdist wheel wheels binaries binary artifact "
+       "artifacts image images cibuildwheel maturin pyinstaller installer installers msi dmg "
+       "appimage flatpak assemble")
+_vocab("test", True, "test tests testing tester e2e integration unit units spec specs coverage "
+       "cov codecov playwright cypress pytest jest vitest mocha karma bench benchmark "
+       "benchmarks benchmarking smoke fuzz fuzzing fuzzer wpt conformance regression sanitizer "
+       "sanitizers asan ubsan tsan msan lsan valgrind miri codeql audit security scan "
+       "scanning snyk semgrep deny reproducible reproducibility vulnerability trivy grype "
+       "mutation acceptance functional qa")
+_vocab("deploy", True, "deploy deploys deploying deployment deployments publish publishes "
+       "publishing ship shipping rollout promote promotion")
+_vocab("verify", True, "health synthetic synthetics uptime probe postdeploy")
+_vocab("other", True, "rollback revert undo notify notification notifications slack discord "
+       "announce tweet cleanup stale label labels labeler labeling triage lockbot close comment "
+       "comments backport changelog notes greet greeting welcome assign automerge report "
+       "reports results summary summarize status gate gates approval approve conclusion "
+       "dependabot renovate issue issues matrixgen bump")
+# Weak words: a default when nothing stronger is said, open to what the steps show.
+_vocab("deploy", False, "release releases upload pypi push")
+_vocab("commit", False, "check checks checking checker validate validation validator verify "
+       "verification verifier static")
+_vocab("build", False, "docs doc documentation site website book mkdocs sphinx storybook "
+       "docker container")
+_vocab("test", False, "analyze analysis")
+_vocab("other", False, "setup prepare preparation plan planning init initialize config "
+       "configure detect determine changes changed matrix version versions meta metadata "
+       "context info vars variables paths filter decide skip pre trigger dispatch update "
+       "sync tag tags prerelease prebuild fix autofix list get fetch find compute collect "
+       "rebase merge board project")
+
+_EXPR = re.compile(r"\$\{\{.*?\}\}")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def _normal(text: str) -> str:
+    text = _CAMEL.sub("-", _EXPR.sub(" ", text)).lower().replace("_", "-")
+    return re.sub(r"[^a-z0-9]+", "-", text)
+
+
+def words_of(text: str) -> list[str]:
+    """``Build & Test (${{ matrix.os }})`` → ``["build", "test"]``; phrases joined."""
+    text = _normal(text)
+    for pattern, word in _PHRASES:
+        text = pattern.sub(word, text)
+    return [w for w in _SPLIT.split(text) if w]
+
+
+def _as_written(text: str, word: str) -> str:
+    """The words of ``text`` a joined phrase word stands for (``alls-green`` for ``gate``)."""
+    normal = _normal(text)
+    for pattern, joined in _PHRASES:
+        if joined == word:
+            m = pattern.search(normal)
             if m:
-                out[job.id] = StageInfo(stage, f"its name mentions `{m.group(0)}`")
-                break
-        else:
-            out[job.id] = StageInfo("other", "no configuration, evidence or name places it")
-    return out
+                return m.group(0)
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class NameVerdict:
+    """What a name says: the stage, the word that says it, and how firmly.
+
+    ``strong`` verdicts stand against the steps; weak ones ("release", "docs") and
+    leading checking verbs ("verify-assets") give way to what the steps show.
+    """
+
+    stage: str
+    word: str
+    strong: bool
+    leading: bool = False
+    #: "test-publish": a checking word before a deploy word, a rehearsal of a release.
+    rehearsal: bool = False
+
+
+def read_name(text: str) -> NameVerdict | None:
+    """The stage a job's id or name says, or None when it says nothing we know."""
+    verdict = _read_words(words_of(text))
+    if verdict is None or (verdict.word in _WORDS and verdict.word in text.lower()):
+        return verdict
+    return replace(verdict, word=_as_written(text, verdict.word))
+
+
+def _read_words(words: list[str]) -> NameVerdict | None:
+    if words and words[0] in ("check", "checks", "verify", "validate"):
+        rest = [w for w in words[1:] if _WORDS.get(w) == ("test", True)]
+        if not rest:  # "verify-release-binary", "check-publish": checks, not builds or ships
+            lint = [w for w in words[1:] if _WORDS.get(w) == ("commit", True)]
+            if lint:  # "check-fmt" says more than "check"
+                return NameVerdict("commit", lint[0], True)
+            return NameVerdict("commit", words[0], False, leading=True)
+    found = [(w, *_WORDS[w]) for w in words if w in _WORDS]
+    if "dryrun" in words:  # a rehearsal of publishing builds and checks, ships nothing
+        found = [f for f in found if f[1] != "deploy"] or [("dryrun", "build", True)]
+    strong = [(w, s) for w, s, is_strong in found if is_strong]
+    if strong:
+        for w, s in strong:
+            if s == "other":  # "publish-test-results" is a report, "release-gate" a gate
+                return NameVerdict("other", w, True)
+        stages = [s for _, s in strong]
+        if "deploy" in stages:
+            deploy_word = strong[stages.index("deploy")][0]
+            before = [(w, s) for w, s, _ in found[:[f[0] for f in found].index(deploy_word)]
+                      if s in ("test", "commit")]
+            if before:  # "test-publish", "check-publish": rehearsals
+                return NameVerdict(before[0][1], before[0][0], True, rehearsal=True)
+            return NameVerdict("deploy", deploy_word, True)
+        if "verify" in stages:
+            w = strong[stages.index("verify")][0]
+            return NameVerdict("verify", w, True)
+        # Several of commit/build/test: the latest ("build-and-test" runs the tests).
+        w, s = max(strong, key=lambda f: ORDER[f[1]])
+        return NameVerdict(s, w, True)
+    weak = [(w, s) for w, s, _ in found]
+    if not weak:
+        return None
+    for kind in ("other", "commit"):  # "prepare-release"; "docs-check" checks the docs
+        for w, s in weak:
+            if s == kind:
+                return NameVerdict(s, w, False)
+    w, s = weak[0]
+    return NameVerdict(s, w, False)
+
+
+def _called_workflow(job: Job) -> str:
+    if job.uses is None:
+        return ""
+    path = job.uses.text.split("@", 1)[0]
+    base = path.rsplit("/", 1)[-1]
+    return re.sub(r"\.ya?ml$", "", base)
+
+
+def _name_verdict(job: Job) -> tuple[NameVerdict, str] | None:
+    """The most telling verdict among the id, the name and a called workflow's file."""
+    texts = [(job.id, "id")]
+    if job.name is not None:
+        texts.append((job.name.text, "name"))
+    called = _called_workflow(job)
+    if called:
+        texts.append((called, "called workflow"))
+    weak: tuple[NameVerdict, str] | None = None
+    for text, where in texts:
+        v = read_name(text)
+        if v is None:
+            continue
+        if v.strong or v.leading:
+            return v, where
+        weak = weak or (v, where)
+    return weak
+
+
+# --- steps -----------------------------------------------------------------------------
+
+
+def _by_steps(ev: StepEvidence) -> tuple[str, str] | None:
+    """The stage the steps alone show: deploying beats testing beats building."""
+    for stage in ("deploy", "test", "build", "commit"):
+        quote = ev.get(stage)
+        if quote:
+            return stage, quote
+    return None
+
+
+def _refine_weak(v: NameVerdict, where: str, ev: StepEvidence) -> StageInfo:
+    said = f"its {where} says `{v.word}`"
+    if v.stage == "deploy" and not ev.deploy:
+        for stage in ("test", "build"):
+            quote = ev.get(stage)
+            if quote:
+                return StageInfo(stage, f"{said} but its steps only {stage} (`{quote}`)",
+                                 "steps")
+    if v.stage == "commit" and ev.test and not ev.deploy:
+        return StageInfo("test", f"{said} and its steps run tests (`{ev.test}`)", "steps")
+    if v.stage == "build" and ev.deploy:
+        return StageInfo("deploy", f"{said} and its steps deploy (`{ev.deploy}`)", "steps")
+    return StageInfo(v.stage, said, "name")
+
+
+def _by_name_and_steps(job: Job, ev: StepEvidence) -> StageInfo:
+    named = _name_verdict(job)
+    if named is not None:
+        v, where = named
+        if not v.strong:
+            return _refine_weak(v, where, ev)
+        said = f"its {where} says `{v.word}`"
+        if v.stage == "deploy" and not ev.deploy and ev.build and not ev.test:
+            # "publish" that uploads an artifact and nothing else: a build job.
+            return StageInfo("build", f"{said} but its steps only build (`{ev.build}`)", "steps")
+        return StageInfo(v.stage, said, "name")
+    by_steps = _by_steps(ev)
+    if by_steps is not None:
+        stage, quote = by_steps
+        verb = {"deploy": "deploy", "test": "run tests", "build": "build", "commit": "lint"}[stage]
+        return StageInfo(stage, f"its steps {verb} (`{quote}`)", "steps")
+    return StageInfo("other", "no configuration, environment, name or step places it", "none")
+
+
+# --- the classifier --------------------------------------------------------------------
 
 
 def _configured(job_id: str, config: Config) -> StageInfo | None:
     for stage, globs in config.stage_globs.items():
         for pattern in globs:
             if fnmatch.fnmatchcase(job_id, pattern):
-                return StageInfo(stage, f"configured: `{pattern}` in stages.{stage}")
+                return StageInfo(stage, f"configured: `{pattern}` in stages.{stage}", "config")
     return None
+
+
+#: Environment names that are deploy targets, not just a place to keep secrets.
+_DEPLOY_TARGET = re.compile(
+    r"prod|live|stag|stg|preview|dev|qa|uat|sandbox|canary|release|pypi|npm|crate|pages"
+    r"|docker|registry|publish|deploy|demo|beta|test|\$\{\{", re.IGNORECASE)
+
+
+def _with_environment(job: Job, ev: StepEvidence) -> StageInfo:
+    assert job.environment is not None
+    env = job.environment.name_text or "(unnamed)"
+    if len(env) > 40:
+        env = env[:37] + "..."
+    named = _name_verdict(job)
+    if named is not None and named[0].rehearsal:
+        v, where = named
+        return StageInfo(v.stage, f"its {where} says `{v.word}` before a deploy word: a "
+                         f"rehearsal, with environment `{env}` for its secrets", "name")
+    if named is not None and named[0].strong and not ev.deploy:
+        v, where = named
+        if v.word in ("gate", "gates", "approval", "approve"):
+            return StageInfo("other", f"an approval gate: its {where} says `{v.word}` and "
+                             f"environment `{env}` holds the approval", "environment")
+        if v.stage in ("commit", "build", "test", "other"):
+            return StageInfo(v.stage, f"its {where} says `{v.word}`; environment `{env}` only "
+                             "lends it secrets (no step deploys)", "name")
+    if (named is not None and named[0].stage != "deploy" and not ev.deploy
+            and not _DEPLOY_TARGET.search(env)):
+        v, where = named
+        return StageInfo(v.stage, f"its {where} says `{v.word}`, and environment `{env}` is not "
+                         "a deploy target (no step deploys)", "name")
+    if named is None and ev.test and not ev.deploy:
+        return StageInfo("test", f"its steps run tests (`{ev.test}`); environment `{env}` only "
+                         "lends them secrets (no step deploys)", "steps")
+    return StageInfo("deploy", f"it deploys to environment `{env}`", "environment")
+
+
+def classify(workflow: Workflow, config: Config, graph: NeedsGraph) -> dict[str, StageInfo]:
+    """Every job's stage, in ``jobs:`` order."""
+    out: dict[str, StageInfo] = {}
+    evidence: dict[str, StepEvidence] = {}
+    for job_id, job in workflow.jobs.items():
+        configured = _configured(job_id, config)
+        if configured is not None:
+            out[job_id] = configured
+            continue
+        ev = evidence[job_id] = step_evidence(job)
+        named = _name_verdict(job)
+        if named is not None and named[0].word in ("rollback", "revert", "undo"):
+            out[job_id] = StageInfo("other", f"a rollback job: its {named[1]} says "
+                                    f"`{named[0].word}`", "name")
+        elif job.environment is not None:
+            out[job_id] = _with_environment(job, ev)
+        elif (gate := gate_evidence(job)) is not None:
+            out[job_id] = StageInfo("other", f"a gate: {gate}", "steps")
+        else:
+            out[job_id] = _by_name_and_steps(job, ev)
+    _feeding_pipeline(workflow, graph, out)
+    _checks_of_output(workflow, graph, out)
+    _after_deploys(workflow, graph, out)
+    return {job_id: out[job_id] for job_id in workflow.jobs}
+
+
+def _feeding_pipeline(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+    """Deploy-looking jobs that earlier stages need are not the pipeline's deploy.
+
+    A build job that also uploads its output (a canary) and that test jobs need is a
+    build job; a release job that build jobs need (``create-release`` → ``build``
+    uploading into it) only prepares the release.
+    """
+    for job_id, info in out.items():
+        if info.stage != "deploy" or info.basis == "config":
+            continue
+        users = _users_through_other(graph, out, job_id)
+        if not users:
+            continue
+        named = _name_verdict(workflow.jobs[job_id])
+        if named is not None and named[0].strong and named[0].stage == "build":
+            out[job_id] = StageInfo(
+                "build", f"its {named[1]} says `{named[0].word}` and `{users[0]}` needs its "
+                "output (it also uploads it)", "graph")
+            continue
+        builders = [u for u in users if out[u].stage == "build"]
+        if builders and info.basis in ("name", "steps"):
+            out[job_id] = StageInfo(
+                "other", f"it prepares a release that build job `{builders[0]}` needs "
+                f"({info.reason})", "graph")
+
+
+def _checks_of_output(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+    """A job named only as a check ("check-wheels", "verify-tarball") that waits for
+    build or test jobs checks their output: it is a test, not a commit check."""
+    for job_id, info in out.items():
+        if info.stage != "commit" or info.basis != "name":
+            continue
+        named = _name_verdict(workflow.jobs[job_id])
+        if named is None or named[0].strong:
+            continue
+        inputs = [j for j in graph.needs.get(job_id, ()) if out[j].stage in ("build", "test")]
+        if inputs:
+            out[job_id] = StageInfo(
+                "test", f"its {named[1]} says `{named[0].word}` and it checks the output of "
+                f"{out[inputs[0]].stage} job `{inputs[0]}`", "graph")
+
+
+def _users_through_other(graph: NeedsGraph, out: dict[str, StageInfo], job_id: str) -> list[str]:
+    """Commit, build and test jobs that need ``job_id``, directly or through jobs of the
+    stage ``other`` (a version or set-up job between a release and the builds)."""
+    found: list[str] = []
+    seen: set[str] = set()
+    queue = list(graph.users(job_id))
+    while queue:
+        j = queue.pop(0)
+        if j in seen:
+            continue
+        seen.add(j)
+        if out[j].stage in ("commit", "build", "test"):
+            found.append(j)
+        elif out[j].stage == "other":
+            queue.extend(graph.users(j))
+    return found
+
+
+_CHECKING = ("commit", "test", "verify")
+
+
+def _after_deploys(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+    deploys = {j for j, i in out.items() if i.stage == "deploy"}
+    feeds_deploy: set[str] = set()
+    for d in deploys:
+        feeds_deploy |= graph.ancestors(d)
+    for job_id, info in out.items():
+        if info.basis in ("config", "environment"):
+            continue
+        before = sorted(graph.ancestors(job_id) & deploys)
+        if before and info.stage in _CHECKING:
+            out[job_id] = StageInfo(
+                "verify", f"it checks after deploy job `{before[0]}` ({info.reason})", "graph")
+        elif info.stage == "verify" and not before:
+            if not deploys:
+                out[job_id] = StageInfo(
+                    "test", f"{info.reason}, but the workflow deploys nothing: a test", "graph")
+            elif job_id in feeds_deploy:
+                out[job_id] = StageInfo(
+                    "test", f"{info.reason}, but a deploy needs it: a test before the deploy",
+                    "graph")

@@ -1,0 +1,161 @@
+"""How long a job may take: its timeout, its matrix legs and how many run at once.
+
+``timeout-minutes`` bounds one leg of a job.  A matrix of ``legs`` legs with
+``max-parallel: p`` runs in ``ceil(legs / p)`` waves, each up to the timeout; without
+``max-parallel`` every leg may run at once (one wave).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from actiongen.load import Mapping, Scalar, Sequence, to_data
+
+if TYPE_CHECKING:
+    from actiongen.load import Node
+    from actiongen.model.workflow import Job
+
+#: GitHub runs at most this many legs of one matrix.
+MAX_LEGS = 256
+#: Past this many base combinations, include/exclude are not matched one by one.
+_ENUMERATE_LIMIT = 4096
+
+
+def timeout_of(job: Job) -> float | None:
+    """The job's ``timeout-minutes`` as a number; None when missing or an expression."""
+    return number_of(job.timeout_minutes)
+
+
+def number_of(node: Node | None) -> float | None:
+    """A plain non-negative number from a scalar (``30``, ``7.5``, ``"10"``), else None."""
+    if not isinstance(node, Scalar) or node.value is None or isinstance(node.value, bool):
+        return None
+    value = node.value
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    number = float(value)
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def is_expression(node: Node | None) -> bool:
+    return isinstance(node, Scalar) and isinstance(node.value, str) and "${{" in node.value
+
+
+def _values(node: Node) -> list[Any] | None:
+    """A matrix dimension's values; None for an expression (unknown)."""
+    if isinstance(node, Sequence):
+        return [to_data(item) for item in node.items]
+    return None
+
+
+def _entries(node: Node | None) -> list[dict[str, Any]]:
+    if not isinstance(node, Sequence):
+        return []
+    out: list[dict[str, Any]] = []
+    for item in node.items:
+        if isinstance(item, Mapping):
+            data = to_data(item)
+            if isinstance(data, dict):
+                out.append(data)
+    return out
+
+
+def matrix_legs(job: Job) -> int | None:
+    """How many legs the job's matrix has; 1 without a matrix, None when an expression
+    decides (``matrix: ${{ fromJSON(...) }}``).
+
+    Base combinations are the product of the dimensions (a dimension given by an
+    expression counts as one value), minus those an ``exclude`` entry matches, plus one
+    leg per ``include`` entry that matches no combination (GitHub's rule: an include
+    entry extends every combination whose original values it does not contradict).
+    """
+    if job.strategy is None or job.strategy.matrix is None:
+        return 1
+    matrix = job.strategy.matrix
+    if not isinstance(matrix, Mapping):
+        return None
+    dims: dict[str, list[Any]] = {}
+    for key, value in matrix.items():
+        if key in ("include", "exclude"):
+            continue
+        values = _values(value)
+        dims[key] = values if values is not None else [object()]  # unknown: one value
+    includes = _entries(matrix.get("include"))
+    excludes = _entries(matrix.get("exclude"))
+    if not dims:
+        return max(1, min(len(includes), MAX_LEGS)) if includes else 1
+    size = math.prod(len(v) for v in dims.values())
+    if size > _ENUMERATE_LIMIT:
+        return MAX_LEGS
+    keys = list(dims)
+    combos = [dict(zip(keys, values, strict=True))
+              for values in itertools.product(*(dims[k] for k in keys))]
+    combos = [c for c in combos if not any(_matches(c, e) for e in excludes)]
+    extra = sum(
+        1 for inc in includes
+        if not any(all(c[k] == v for k, v in inc.items() if k in dims) for c in combos)
+    )
+    return min(len(combos) + extra, MAX_LEGS)
+
+
+def _matches(combo: dict[str, Any], exclude: dict[str, Any]) -> bool:
+    return bool(exclude) and all(k in combo and combo[k] == v for k, v in exclude.items())
+
+
+def max_parallel(job: Job) -> int | None:
+    """``strategy.max-parallel`` as a positive integer; None when absent or unknown."""
+    if job.strategy is None:
+        return None
+    n = number_of(job.strategy.max_parallel)
+    return int(n) if n is not None and n >= 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class JobDuration:
+    """Up to how long a job takes and how that was worked out."""
+
+    minutes: float
+    per_leg: float
+    waves: int
+    legs: int | None
+    parallel: int | None
+    #: Where ``per_leg`` comes from: "timeout", or "stage budget" when there is none.
+    source: str
+
+    def describe(self) -> str:
+        """``10``, ``3 x 10 (6 legs, max-parallel 2)`` or ``5 (no timeout: counted as 5)``."""
+        per = fmt_minutes(self.per_leg)
+        text = per if self.waves == 1 else f"{self.waves} x {per}"
+        notes: list[str] = []
+        if self.waves > 1:
+            notes.append(f"{self.legs} legs, max-parallel {self.parallel}")
+        if self.source != "timeout":
+            notes.append(self.source)
+        return f"{text} ({', '.join(notes)})" if notes else text
+
+
+def duration(job: Job, fallback: float) -> JobDuration:
+    """The job's worst-case minutes; ``fallback`` stands in for a missing timeout."""
+    timeout = timeout_of(job)
+    if timeout is not None:
+        per_leg, source = timeout, "timeout"
+    else:
+        per_leg = fallback
+        source = "timeout is an expression" if is_expression(job.timeout_minutes) else (
+            "no timeout")
+        source += f": counted as {fmt_minutes(fallback)}"
+    legs = matrix_legs(job)
+    parallel = max_parallel(job)
+    known_legs = legs if legs is not None else 1
+    waves = math.ceil(known_legs / parallel) if parallel else 1
+    return JobDuration(per_leg * waves, per_leg, waves, legs, parallel, source)
+
+
+def fmt_minutes(minutes: float) -> str:
+    return str(int(minutes)) if float(minutes).is_integer() else f"{minutes:.1f}"
