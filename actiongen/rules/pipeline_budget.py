@@ -1,0 +1,94 @@
+"""pipeline-budget: the longest chain of needs takes longer than the pipeline budget."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from actiongen.findings import Severity
+from actiongen.model.timing import JobDuration, duration, fmt_minutes
+from actiongen.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from actiongen.findings import Finding
+
+
+class PipelineBudget(Rule):
+    """
+    ## What it does
+    Adds up the worst case of the longest chain of jobs that need each other (the
+    critical path) and reports it when it exceeds the pipeline budget: by default the
+    sum of the stage budgets (1 + 5 + 10 + 5 + 5 = 26 minutes), or `budgets.pipeline`
+    in the configuration.
+
+    Each job costs its `timeout-minutes`. A matrix job runs its legs in waves of
+    `max-parallel` (all at once without it), so it costs `ceil(legs / max-parallel)`
+    times its timeout; legs are the product of the matrix's lists minus `exclude`
+    plus the `include` entries that add a combination, and a matrix computed by an
+    expression counts as one leg. A job without a numeric timeout (missing, an
+    expression, or a reusable-workflow call) is counted at its stage budget, as if it
+    fit it (`timeout-missing` reports the missing timeout itself); a job of the stage
+    `other` without one counts as the commit budget, as set-up and gate jobs are
+    short.
+
+    ## Why is this bad?
+    The critical path is how long a change waits from push to verified deploy when
+    everything is slow. A pipeline that may take longer than its budget stops giving
+    fast feedback, and deploys queue up behind each other.
+
+    ## Example
+    ```yaml
+    jobs:
+      build:
+        runs-on: ubuntu-latest
+        timeout-minutes: 5
+        steps: [{run: make}]
+      test:
+        needs: build
+        runs-on: ubuntu-latest
+        timeout-minutes: 10
+        strategy:
+          max-parallel: 1
+          matrix:
+            node: [18, 20, 22]
+        steps: [{run: make test}]
+    ```
+    The path `build → test` takes up to 5 + 3 x 10 = 35 minutes.
+
+    ## Use instead
+    Let the legs run in parallel (drop or raise `max-parallel`), shorten timeouts,
+    move slow jobs off the path to the deploy, or set a budget on purpose with
+    `check: budgets: pipeline: 40`.
+    """
+
+    id = "pipeline-budget"
+    severity = Severity.WARNING
+    summary = "the critical path through `needs:` exceeds the pipeline budget"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        assert ctx.workflow is not None
+        if not ctx.workflow.jobs or ctx.graph.cycles():
+            return
+        budgets = ctx.config.budgets
+        costs: dict[str, JobDuration] = {}
+        for job_id, job in ctx.workflow.jobs.items():
+            stage = ctx.stages[job_id].stage
+            fallback = budgets.get(stage, budgets.get("commit", 1))
+            costs[job_id] = duration(job, float(fallback))
+        path, total = ctx.graph.critical_path(lambda j: costs[j].minutes)
+        budget = ctx.config.pipeline_minutes
+        if not path or total <= budget:
+            return
+        chain = " → ".join(path)
+        parts = ", ".join(f"{j} {costs[j].describe()}" for j in path)
+        last = ctx.workflow.jobs[path[-1]]
+        yield self.finding(
+            ctx, last.key,
+            f"critical path {chain} takes up to {fmt_minutes(total)} min (budget {budget}): "
+            f"{parts}",
+            "shorten the timeouts on this path, let matrix legs run in parallel "
+            "(`max-parallel`), move jobs off the path, or set `budgets.pipeline` in the "
+            "configuration",
+            job=last,
+        )
