@@ -142,7 +142,12 @@ class _Parser:
             if low == "null":
                 return None
             if self.peek() == ("op", "("):
-                return self.call(low)
+                value = self.call(low)
+                # `fromJSON(x).field`, `toJSON(x)[0]`: a field of a computed value.
+                if self.peek() in (("op", "."), ("op", "[")):
+                    self._skip_accessors()
+                    return _UNKNOWN
+                return value
             return self.reference(text)
         raise ValueError(f"unexpected {text!r}")
 
@@ -162,6 +167,14 @@ class _Parser:
             else:
                 break
         return self.facts.lookup(path)
+
+    def _skip_accessors(self) -> None:
+        while self.peek() in (("op", "."), ("op", "[")):
+            if self.take()[1] == ".":
+                self.take()
+            else:
+                self.or_()
+                self.take("]")
 
     def call(self, name: str) -> Any:
         self.take("(")

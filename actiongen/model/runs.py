@@ -232,7 +232,8 @@ def _base_refs(cfg: Node | None, heads: list[str]) -> list[_Candidate]:
 
 
 def runs_of(workflow: Workflow) -> list[Run]:
-    """Representative runs for every trigger in ``on:`` (empty when it has none)."""
+    """Representative runs for every trigger in ``on:``; one run about which nothing is
+    known when ``on:`` names no event."""
     heads, tags = _literal_refs(workflow)
     any_branch = _admitted(_candidates("branch", heads, None), "", None, None)
     any_tag = _admitted(_candidates("tag", tags, None), "", None, None)
@@ -263,6 +264,8 @@ def runs_of(workflow: Workflow) -> list[Run]:
             else:
                 label = f"{event} {'to' if event == 'push' else 'on'} {where}"
             out.append(Run(event, ref, label, facts))
+    if not out:  # no usable `on:` (the schema rule says so): assume nothing about the run
+        out.append(Run("any event", None, "any event", Facts()))
     return out
 
 

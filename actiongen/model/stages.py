@@ -356,7 +356,7 @@ def classify(workflow: Workflow, config: Config, graph: NeedsGraph) -> dict[str,
         else:
             out[job_id] = _by_name_and_steps(job, ev)
     _feeding_pipeline(workflow, graph, out)
-    _checks_of_output(workflow, graph, out)
+    _checks_of_output(workflow, graph, out, evidence)
     _after_deploys(workflow, graph, out)
     return {job_id: out[job_id] for job_id in workflow.jobs}
 
@@ -387,11 +387,12 @@ def _feeding_pipeline(workflow: Workflow, graph: NeedsGraph, out: dict[str, Stag
                 f"({info.reason})", "graph")
 
 
-def _checks_of_output(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+def _checks_of_output(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo],
+                      evidence: dict[str, StepEvidence]) -> None:
     """A job named only as a check ("check-wheels", "verify-tarball") that waits for
-    build or test jobs checks their output: it is a test, not a commit check."""
+    build or test jobs, and runs no linter, checks their output: a test."""
     for job_id, info in out.items():
-        if info.stage != "commit" or info.basis != "name":
+        if info.stage != "commit" or info.basis != "name" or evidence[job_id].commit:
             continue
         named = _name_verdict(workflow.jobs[job_id])
         if named is None or named[0].strong:
