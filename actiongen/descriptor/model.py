@@ -49,6 +49,11 @@ class Image:
         return self.registry == "ghcr.io"
 
     @property
+    def keyless(self) -> bool:
+        """Pushed without a stored password (GITHUB_TOKEN for ghcr.io, OIDC for ECR)."""
+        return self.is_ghcr or self.is_ecr
+
+    @property
     def is_ecr(self) -> bool:
         return ".dkr.ecr." in self.registry and self.registry.endswith(".amazonaws.com")
 
@@ -188,6 +193,9 @@ class Descriptor:
                 "branches": list(env.refs.branches),
                 "tags": list(env.refs.tags),
             }
+        if self.image is not None and not self.image.keyless:
+            out["registry"] = {"secrets": [self.image.password], "vars": [self.image.username],
+                               "branches": [], "tags": []}
         return out
 
     def repository_secrets(self) -> list[str]:
@@ -195,16 +203,12 @@ class Descriptor:
         found: list[str] = []
         if self.notify is not None:
             found.append(self.notify.slack)
-        if self.image is not None and not self.image.is_ghcr and not self.image.is_ecr:
-            found.append(self.image.password)
         return found
 
     def repository_vars(self) -> list[str]:
         found: list[str] = []
-        if self.image is not None and not self.image.is_ghcr:
-            if self.image.is_ecr:
-                if not self.image.aws_role.startswith("arn:"):
-                    found.append(self.image.aws_role)
-            else:
-                found.append(self.image.username)
+        if self.image is not None and self.image.is_ecr and not self.image.aws_role.startswith(
+            "arn:"
+        ):
+            found.append(self.image.aws_role)
         return found

@@ -44,6 +44,8 @@ class PlannedJob:
     timeout: int = 1
     environment: Environment | None = None
     extra: dict[str, object] | None = None  # an extra job's own mapping
+    #: An environment that is not a deploy target (the registry of a stored password).
+    gate_environment: str | None = None
 
     @property
     def stage(self) -> str:
@@ -86,14 +88,17 @@ def plan(d: Descriptor) -> Plan:
     if "build" in d.commands:
         jobs.append(PlannedJob("build", "build", "Build", list(commit), permissions=dict(read)))
         builders.append("build")
+    image: PlannedJob | None = None
     if d.image is not None:
         perms = dict(read)
         if d.image.is_ghcr:
             perms["packages"] = "write"
         elif d.image.is_ecr:
             perms["id-token"] = "write"
-        jobs.append(PlannedJob("image", "image", "Container image", list(commit),
-                               "github.event_name == 'push'", perms))
+        image = PlannedJob("image", "image", "Container image", list(commit),
+                           "github.event_name == 'push'", perms)
+    if image is not None and d.image is not None and d.image.keyless:
+        jobs.append(image)
         builders.append("image")
     tests: list[str] = []
     test_kinds: tuple[str, ...] = ("unit", "integration", "e2e")
@@ -106,6 +111,13 @@ def plan(d: Descriptor) -> Plan:
         tests.append(kind)
 
     gates = [*builders, *tests]
+    if image is not None and d.image is not None and not d.image.keyless:
+        # A stored registry password lives in an environment of its own, so the push is
+        # a release step: it waits for the build and every test.
+        image.needs = list(gates) or list(commit)
+        image.gate_environment = "registry"
+        jobs.append(image)
+        gates.append("image")
     deploy_ids = {f"deploy-{e.slug}" for e in d.environments.values()}
     extras = _extra_jobs(d, jobs, deploy_ids)
     after_deploy = {j.id for j in extras if _reaches(j, extras, deploy_ids)}
@@ -143,7 +155,33 @@ def plan(d: Descriptor) -> Plan:
                                "always() && github.event_name == 'push'", {}))
     result = Plan(jobs)
     _fit_timeouts(d, result)
+    _check_health_time(d, result)
     return result
+
+
+#: ``curl --max-time`` of one health-check attempt, in seconds.
+HEALTH_ATTEMPT_SECONDS = 10
+
+
+def _check_health_time(d: Descriptor, p: Plan) -> None:
+    """A health check that can outlast its job would be killed, not failed: refuse it."""
+    problems = []
+    for job in p.jobs:
+        env = job.environment
+        if job.kind != "verify" or env is None or env.verify.health is None:
+            continue
+        worst = env.verify.retries * (env.verify.interval + HEALTH_ATTEMPT_SECONDS)
+        if worst > job.timeout * 60 - 15:
+            local = "verify" in (d.data.get("deploy", {}).get(env.name) or {})
+            where: tuple[str | int, ...] = (
+                ("deploy", env.name, "verify", "retries") if local else ("verify", "retries"))
+            problems.append(Problem(
+                where,
+                f"{env.verify.retries} health checks every {env.verify.interval}s can take "
+                f"{worst}s, longer than job `{job.id}` may run ({job.timeout} min)",
+                "lower retries or interval, or raise check.budgets.verify"))
+    if problems:
+        raise DescriptorError(d.source, problems)
 
 
 def _deploy_permissions(env: Environment) -> dict[str, str]:
