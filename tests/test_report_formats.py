@@ -100,6 +100,7 @@ def test_json_contract() -> None:
         assert f["line"] >= 1 and f["column"] >= 1
         assert (f["end_line"], f["end_column"]) > (f["line"], f["column"])
     first, second, third = doc["findings"]
+    assert second["rule"] == "hardcoded-credential" and second["severity"] == "error"
     # 1-based, as the file shows them: `on` starts line 1, column 1.
     assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (1, 1, 1, 3)
     assert first["job"] is None and first["step"] is None
@@ -229,7 +230,8 @@ def test_github_commands() -> None:
     note, error, warning = sample_results("dir,with:odd/ci.yml")[0].findings
     assert command(note, root=".") == (
         "::notice file=dir%2Cwith%3Aodd/ci.yml,line=1,col=1,endLine=1,endColumn=2,"
-        "title=actiongen permissions-missing::no `permissions:` anywhere%0AFix: add `permissions: {}`"
+        "title=actiongen permissions-missing::"
+        "no `permissions:` anywhere%0AFix: add `permissions: {}`"
     )
     assert command(error, root=".").startswith("::error file=")
     # The message's own newline and % are escaped so it cannot start a new command.
@@ -276,7 +278,8 @@ def test_markdown_links_in_github_actions(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("GITHUB_REPOSITORY", "o/r")
     monkeypatch.setenv("GITHUB_SHA", "abc123")
     out = render("markdown", sample_results(), root=".")
-    assert "[`.github/workflows/ci.yml:3:8`](https://github.com/o/r/blob/abc123/.github/workflows/ci.yml#L3)" in out
+    url = "https://github.com/o/r/blob/abc123/.github/workflows/ci.yml#L3"
+    assert f"[`.github/workflows/ci.yml:3:8`]({url})" in out
 
 
 def test_markdown_when_clean() -> None:
