@@ -234,3 +234,28 @@ def test_corpus_schema_findings_are_the_known_genuine_ones() -> None:
         # `type:` on an action input is not action metadata syntax; the runner ignores it.
         ("actions/electron__electron/.github__actions__ssh-debug__action.yml", 11),
     }
+
+
+def test_every_broken_document_gets_worded_findings_and_no_crash() -> None:
+    # Mutated real workflows, written back as YAML (JSON is YAML): each invalid one must
+    # give at least one finding, in our words rather than jsonschema's.
+    import random
+
+    from actiongen.rules.schema import full_validator
+
+    from .test_schema_fast import _corpus_files, _load, _mutate
+
+    rng = random.Random(7)
+    raw = ("is not valid under", "Additional properties", "should not be valid", "is not of type")
+    invalid = 0
+    for path in rng.sample(_corpus_files(), 60):
+        kind, data = _load(path)
+        for _ in range(3):
+            mutated = _mutate(data, rng)
+            findings = schema_findings(json.dumps(mutated, indent=1, ensure_ascii=False), kind)
+            assert bool(findings) != full_validator(kind).is_valid(mutated)
+            assert all(f.rule == "schema" for f in findings), [f.message for f in findings]
+            assert all(f.message and not any(r in f.message for r in raw) for f in findings), [
+                f.message for f in findings]
+            invalid += bool(findings)
+    assert invalid > 60

@@ -5,8 +5,8 @@ failed.  Here the path becomes words ("step 3 of job `test`"), the keyword becom
 sentence ("unknown key `stpes` ...; did you mean `steps`?"), and the path finds the
 node to point at: the offending key for unknown keys, the value for wrong values, the
 owner's key for missing keys.  Schemas may carry two annotations for this module:
-``x-expected`` (what a value should be, in words) and ``x-misplaced`` (why a key that
-is valid elsewhere is wrong here).
+``x-expected`` (what a value should be, in words), ``x-fix`` (how to mend such a value)
+and ``x-misplaced`` (why a key that is valid elsewhere is wrong here).
 """
 
 from __future__ import annotations
@@ -388,7 +388,7 @@ class Explainer:
             fix = self._literal_fix(error, str(value), expected)
         else:
             message = f"{self.subject(path)} must be {expected}, not `{value}`"
-            fix = f"use {expected}"
+            fix = _schema(error).get("x-fix") or f"use {expected}"
         return [self.problem(self.anchor(path), message, fix, path)]
 
     @staticmethod

@@ -70,9 +70,9 @@ class Schema(Rule):
     a boolean, an expression (`${{ }}`) is accepted too.
 
     ## Why is this bad?
-    GitHub rejects a workflow with a structural error only when it is pushed, often
-    with a terse message, and a misspelt key it does not reject (in action metadata) is
-    silently ignored: `timout-minutes` leaves the 6-hour default in place.
+    GitHub rejects a workflow with a structural error only after it is pushed, with a
+    terse message and no run at all.  In action metadata the runner ignores keys it
+    does not know, so a misspelt `requried: true` silently leaves an input optional.
 
     ## Example
     ```yaml
