@@ -44,7 +44,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--fail-on", choices=["error", "warning", "note", "never"], default=None,
                    help="exit 1 when a finding is at or above this level "
                    "(default: fail-on from the configuration, else warning)")
-    p.add_argument("--config", type=Path, default=None,
+    p.add_argument("--config", type=Path, default=None, metavar="FILE",
                    help="configuration file (default: the check: section of "
                    ".github/actiongen.yml, else [tool.actiongen] in pyproject.toml)")
     p.add_argument("--select", action="append", default=None, metavar="IDS",
