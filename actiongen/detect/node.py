@@ -68,7 +68,11 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     deps = _dependencies(package)
     for member in workspaces:
         deps |= _dependencies(member)
-    _commands(here, package, workspaces, deps, project)
+    yarn_berry = _yarn_berry(root, package, project)
+    _commands(here, package, workspaces, deps, project, yarn_berry)
+    if project.package_manager == "yarn" and not yarn_berry:
+        # Yarn 1 has no --immutable; its frozen install is --frozen-lockfile.
+        project.install = "yarn install --frozen-lockfile" if project.lockfile else None
     _services(root, directory, deps, project)
     _build_output(deps, project)
     return project
@@ -217,12 +221,10 @@ def _usable(stage: str, name: str, body: str) -> bool:
 
 
 def _commands(here: Path, package: dict[str, Any], workspaces: list[dict[str, Any]],
-              deps: set[str], project: Project) -> None:
+              deps: set[str], project: Project, yarn_berry: bool) -> None:
     pm = project.package_manager
     scripts = _scripts(package)
     member_scripts = [_scripts(m) for m in workspaces]
-    yarn_berry = bool(re.match(r"yarn@[2-9]", _str(package.get("packageManager")) or "")) or \
-        (here / ".yarnrc.yml").is_file()
     for stage, names in SCRIPTS.items():
         for name in names:
             body = scripts.get(name)
@@ -235,7 +237,6 @@ def _commands(here: Path, package: dict[str, Any], workspaces: list[dict[str, An
                     project.set_command(stage, run_everywhere(pm, name, yarn_berry),
                                         f"workspace script {name!r}")
                     break
-    # The unit stage may have taken the generic "test" script; it is not also integration.
     _fallbacks(here, deps, project)
 
 
@@ -311,3 +312,17 @@ def _build_output(deps: set[str], project: Project) -> None:
             project.build_output = output
             return
     project.build_output = "dist/"
+
+
+def _yarn_berry(root: Path, package: dict[str, Any], project: Project) -> bool:
+    """Yarn 2+ (berry) rather than Yarn 1: its commands and install flags differ."""
+    declared = _str(package.get("packageManager")) or ""
+    if declared.startswith("yarn@"):
+        return not declared.startswith("yarn@1.")
+    for candidate in _upwards(project.directory):
+        if (root / _join(candidate, ".yarnrc.yml")).is_file():
+            return True
+    if project.lockfile:
+        head = (manifest.read_text(root, project.lockfile) or "")[:200]
+        return "yarn lockfile v1" not in head
+    return False

@@ -39,7 +39,8 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     meta = _table(pyproject, "project")
     project = Project(
         language="python",
-        name=project_name(_str(meta.get("name")) or _str(poetry.get("name")), here.resolve().name),
+        name=project_name(_str(meta.get("name")) or _str(poetry.get("name"))
+                          or _django_project(root, directory), here.resolve().name),
         version=DEFAULT_VERSIONS["python"],
         package_manager="pip",
         directory=directory,
@@ -79,6 +80,16 @@ def _pip_install(directory: str, requirements: list[str], meta: dict[str, Any], 
     return "python -m pip install " + " ".join(parts) if parts else "python -m pip install ."
 
 
+def _django_project(root: Path, directory: str) -> str | None:
+    """A Django project's name, from the settings module manage.py or pytest points at."""
+    for name in ("manage.py", "pytest.ini", "setup.cfg", "tox.ini"):
+        text = manifest.read_text(root, _join(directory, name)) or ""
+        match = re.search(r"DJANGO_SETTINGS_MODULE\W+([A-Za-z_]\w*)\.", text)
+        if match:
+            return match.group(1)
+    return None
+
+
 def normalize(name: str) -> str:
     """PEP 503 name normalisation: ``Django_Redis`` -> ``django-redis``."""
     return re.sub(r"[-_.]+", "-", name).lower()
@@ -90,6 +101,11 @@ def _join(directory: str, name: str) -> str:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[Any]:
+    """A TOML array, or nothing when the manifest holds another type there."""
+    return value if isinstance(value, list) else []
 
 
 def _table(data: Any, key: str) -> dict[str, Any]:
@@ -172,19 +188,19 @@ def _dependencies(pyproject: dict[str, Any], root: Path,
                 extras.update(found[1])
 
     meta = _table(pyproject, "project")
-    for item in meta.get("dependencies") or []:
+    for item in _list(meta.get("dependencies")):
         add(item)
     for group in _table(meta, "optional-dependencies").values():
-        for item in group if isinstance(group, list) else []:
+        for item in _list(group):
             add(item)
     for group in _table(pyproject, "dependency-groups").values():
-        for item in group if isinstance(group, list) else []:
+        for item in _list(group):
             add(item)  # {include-group = ...} tables are skipped by add()
     tool = _table(pyproject, "tool")
-    for item in _table(tool, "uv").get("dev-dependencies") or []:
+    for item in _list(_table(tool, "uv").get("dev-dependencies")):
         add(item)
     for group in _table(_table(tool, "pdm"), "dev-dependencies").values():
-        for item in group if isinstance(group, list) else []:
+        for item in _list(group):
             add(item)
     poetry = _table(tool, "poetry")
     sections = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies")]
@@ -195,7 +211,7 @@ def _dependencies(pyproject: dict[str, Any], root: Path,
                 continue
             names.add(normalize(name))
             if isinstance(spec, dict):
-                extras.update(normalize(e) for e in spec.get("extras") or [] if isinstance(e, str))
+                extras.update(normalize(e) for e in _list(spec.get("extras")) if isinstance(e, str))
     for rel in requirements:
         text = manifest.read_text(root, rel) or ""
         for line in text.splitlines():
@@ -275,7 +291,7 @@ def _tests(here: Path, tool: dict[str, Any], deps: set[str], run: str, project: 
                                      ("e2e", ("e2e", "end_to_end", "functional")))
               for folder in folders
               if test_root and (here / test_root / folder).is_dir()}
-    markers = " ".join(str(m) for m in (_table(pytest_config, "ini_options").get("markers") or []))
+    markers = " ".join(str(m) for m in _list(_table(pytest_config, "ini_options").get("markers")))
     if "integration" in layers or "e2e" in layers:
         if "unit" in layers:
             project.set_command("unit", f"{pytest} {layers['unit']}", f"{layers['unit']}/")

@@ -39,7 +39,7 @@ def detect(root: Path, directory: str = ".") -> Project | None:
         project.lockfile = lock
     _version(root, directory, project)
     manifests = [cargo]
-    for pattern in workspace.get("members") or []:
+    for pattern in _list(workspace.get("members")):
         if not isinstance(pattern, str):
             continue
         for member in glob_dirs(here, pattern)[:200]:
@@ -63,6 +63,10 @@ def _join(directory: str, name: str) -> str:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _table(data: Any, key: str) -> dict[str, Any]:
@@ -101,7 +105,7 @@ def _dependencies(manifests: list[dict[str, Any]]) -> dict[str, set[str]]:
             features: set[str] = set()
             if isinstance(spec, dict):
                 name = _str(spec.get("package")) or key
-                features = {f for f in spec.get("features") or [] if isinstance(f, str)}
+                features = {f for f in _list(spec.get("features")) if isinstance(f, str)}
             deps.setdefault(name, set()).update(features)
 
     for data in manifests:
