@@ -17,23 +17,37 @@ from actiongen.load import Scalar
 if TYPE_CHECKING:
     from actiongen.model.workflow import Job, Step
 
-def _commands(*alternatives: str) -> re.Pattern[str]:
-    """One pattern over lower-cased script text.  Alternatives start with a literal and
-    carry no leading ``\\b``: :func:`_find` checks the word boundary, so the regex engine
-    can skip ahead on the first characters (ten times faster on long scripts)."""
-    return re.compile("|".join(alternatives), re.MULTILINE)
+class _Commands:
+    """Commands of one kind of work, found in lower-cased script text.
+
+    Only lines holding one of ``keywords`` are searched (every alternative contains
+    one), and alternatives carry no leading ``\\b`` (:meth:`find` checks the word
+    boundary): scripts are long and this keeps reading them cheap.
+    """
+
+    def __init__(self, keywords: tuple[str, ...], *alternatives: str) -> None:
+        self.keywords = keywords
+        self.pattern = re.compile("|".join(alternatives))
+
+    def find(self, text: str) -> tuple[int, int] | None:
+        """Start and end of the first command in ``text`` that starts a word."""
+        if not any(k in text for k in self.keywords):
+            return None
+        offset = 0
+        for line in text.split("\n"):
+            if any(k in line for k in self.keywords):
+                for m in self.pattern.finditer(line):
+                    i = m.start()
+                    if i == 0 or not (line[i - 1].isalnum() or line[i - 1] == "_"):
+                        return offset + i, offset + m.end()
+            offset += len(line) + 1
+        return None
 
 
-def _find(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The first match of ``pattern`` in ``text`` that starts a word."""
-    for m in pattern.finditer(text):
-        i = m.start()
-        if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
-            return m
-    return None
-
-
-_DEPLOY_RUN = _commands(
+_DEPLOY_RUN = _Commands(
+    ("publish", "deploy", "release", "push", "twine", "imagetools", "crane", "skopeo", "oras",
+     "kubectl", "helm", "terraform", "pulumi", "railway", "vercel", "aws", "gsutil",
+     "ghp-import", "ansible"),
     r"(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b(?![^\n]*--dry-run)",
     r"(?:npm|pnpm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?(?:deploy|publish|release)\b",
     r"(?:cargo|uv|poetry|flit|hatch|pdm)\s+publish\b(?![^\n]*--dry-run)",
@@ -80,7 +94,10 @@ _NOT_DEPLOY_STEP_NAME = re.compile(
     r"report|result|coverage|summary|comment|dry[\s_-]?run|artifact|local", re.IGNORECASE
 )
 
-_TEST_RUN = _commands(
+_TEST_RUN = _Commands(
+    ("test", "tox", "nox", "jest", "mocha", "karma", "rspec", "codecov", "valgrind", "cypress",
+     "coverage", "spec", "e2e", "bench", "verify", "check", "miri", "fuzz", "llvm-cov",
+     "tarpaulin"),
     r"(?:pytest|py\.test|tox|nox|jest|vitest|mocha|karma|rspec|phpunit|ctest|nextest|codecov"
     r"|valgrind)\b",
     r"(?:playwright\s+test|cypress\s+run|coverage\s+run|go\s+test|dotnet\s+test|swift\s+test"
@@ -98,7 +115,9 @@ _TEST_USES = re.compile(
     r"|dependency-review-action|scorecard-action|semgrep|test-reporter|junit"
     r"|^\./[\w./-]*\btests?\b"
 )
-_BUILD_RUN = _commands(
+_BUILD_RUN = _Commands(
+    ("build", "dist", "auditable", "pyinstaller", "webpack", "hugo", "mvn", "assemble",
+     "compile", "make", "publish"),
     r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?build[\w:-]*", r"cargo\s+(?:build|dist|auditable)\b",
     r"go\s+build\b", r"python3?\s+-m\s+build\b",
     r"(?:uv|poetry|hatch|flit|maturin|pdm)\s+build\b",
@@ -107,13 +126,16 @@ _BUILD_RUN = _commands(
     r"mvn\b[^\n]*\b(?:package|install)\b", r"gradlew?\b[^\n]*\b(?:build|assemble)\w*",
     r"cmake\s+--build\b", r"meson\s+compile\b", r"dotnet\s+(?:build|publish)\b",
     r"(?:vite|next|nuxt|jekyll|mkdocs|gem|bazel|zig|swift|wasm-pack|goreleaser)\s+build\b",
-    r"(?:^|&&|;)\s*make\b(?![^\n]*\b(?:test|check|lint|format|deploy|publish|release)\b)",
+    r"(?:^|&&|;)\s*make\b(?!.*\b(?:test|check|lint|format|deploy|publish|release)\b)",
 )
 _BUILD_USES = re.compile(
     r"upload-pages-artifact|build-push-action|maturin-action"
     r"|pypa/cibuildwheel|setup-buildx-action|rust-build"
 )
-_COMMIT_RUN = _commands(
+_COMMIT_RUN = _Commands(
+    ("lint", "prettier", "ruff", "flake8", "black", "isort", "mypy", "pyright", "fmt", "clippy",
+     "staticcheck", "pre-commit", "shellcheck", "zizmor", "rubocop", "standardrb", "typos",
+     "spell", "tsc", "check", "vet", "biome", "format", "type"),
     r"(?:eslint|prettier|ruff|flake8|pylint|black|isort|mypy|pyright|rustfmt|clippy"
     r"|golangci-lint|gofmt|staticcheck|pre-commit|shellcheck|actionlint|zizmor|hadolint"
     r"|markdownlint|yamllint|rubocop|standardrb|typos|codespell|cspell|commitlint|stylelint)\b",
@@ -136,8 +158,11 @@ def _action(step: Step) -> str:
     return step.uses.text.split("@", 1)[0].lower()
 
 
-def _quote(m: re.Match[str]) -> str:
-    text = " ".join(m.group(0).split())
+def _quote(original: str, span: tuple[int, int] | None, lowered: str) -> str:
+    """The matched command as written (the match ran on lower-cased text)."""
+    assert span is not None
+    source = original if len(original) == len(lowered) else lowered
+    text = " ".join(source[span[0]:span[1]].split())
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -206,9 +231,13 @@ def _deploys(step: Step, script: str) -> str | None:
         if _DEPLOY_USES.search(action) and not _NOT_DEPLOY_USES.search(action):
             return action
     if script:
-        m = _find(_DEPLOY_RUN, script) or _DEPLOY_SCRIPT.search(script)
-        if m:
-            return _quote(m)
+        assert step.run is not None
+        span = _DEPLOY_RUN.find(script)
+        if span is None:
+            m = _DEPLOY_SCRIPT.search(script)
+            span = m.span() if m else None
+        if span is not None:
+            return _quote(step.run.text, span, script)
     name = step.name or ""
     m = _DEPLOY_STEP_NAME.search(name)
     if m and not _NOT_DEPLOY_STEP_NAME.search(name):
@@ -216,14 +245,15 @@ def _deploys(step: Step, script: str) -> str | None:
     return None
 
 
-def _does(step: Step, script: str, run: re.Pattern[str], uses: re.Pattern[str]) -> str | None:
+def _does(step: Step, script: str, run: _Commands, uses: re.Pattern[str]) -> str | None:
     action = _action(step)
     if action and uses.search(action):
         return action
     if script:
-        m = _find(run, script)
-        if m:
-            return _quote(m)
+        assert step.run is not None
+        span = run.find(script)
+        if span is not None:
+            return _quote(step.run.text, span, script)
     return None
 
 
