@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Finding, Severity, Span
-from actiongen.load import Document, LoadProblem, Mapping, load_bytes
+from actiongen.load import MAX_FILE_BYTES, Document, LoadProblem, Mapping, load_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -100,10 +101,9 @@ def repository_root(start: str = ".") -> str:
 
 def load_file(path: str) -> Document:
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = _read_regular_file(path)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = exc.strerror or str(exc) or type(exc).__name__
         doc = Document(path, "", None, [], [0])
         doc.problems.append(
             LoadProblem(
@@ -115,6 +115,21 @@ def load_file(path: str) -> Document:
         )
         return doc
     return load_bytes(path, data)
+
+
+def _read_regular_file(path: str) -> bytes:
+    """The file's bytes, at most one past the loader's limit.
+
+    Opened non-blocking and checked to be a regular file, so a FIFO named ``x.yml``
+    in a scanned folder is reported instead of blocking the run forever.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+            raise OSError(f"it is {what}")
+        return fh.read(MAX_FILE_BYTES + 1)
 
 
 def check_file(path: str, config: Config, rules: Iterable[type[Rule]]) -> FileResult:

@@ -13,6 +13,7 @@ alias bombs and absurd nesting become :class:`LoadProblem` values, never excepti
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
 MAX_EXPANDED_NODES = 200_000
 #: Nesting deeper than this is refused (GitHub's own parser refuses far less).
 MAX_DEPTH = 400
+#: Larger files are refused unread: checking costs about a second per dense megabyte, and
+#: real workflows stay far below (the largest of 703 real files is 425 KB, generated).
+MAX_FILE_BYTES = 1 << 20
+#: Lines starting with this many indentation or block-indicator characters may nest deeply.
+_DEEP_PREFIX = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH // 4}}}", re.MULTILINE)
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(
@@ -206,6 +212,8 @@ def decode(path: str, data: bytes) -> tuple[str | None, LoadProblem | None]:
 
 
 def load_bytes(path: str, data: bytes) -> Document:
+    if len(data) > MAX_FILE_BYTES:
+        return _too_large(path)
     text, problem = decode(path, data)
     if text is None:
         assert problem is not None
@@ -215,6 +223,8 @@ def load_bytes(path: str, data: bytes) -> Document:
 
 def load_text(path: str, text: str) -> Document:
     """Parse ``text`` into positioned nodes; never raises on bad YAML."""
+    if len(text) > MAX_FILE_BYTES:
+        return _too_large(path)
     doc = Document(path, text, None, [], line_starts(text))
     if not text.strip():
         doc.problems.append(
@@ -223,6 +233,30 @@ def load_text(path: str, text: str) -> Document:
             )
         )
         return doc
+    deep = _too_deep(text)
+    if deep is not None:
+        doc.problems.append(
+            LoadProblem(
+                "syntax",
+                deep,
+                f"nesting is deeper than {MAX_DEPTH} levels",
+                "flatten the document",
+            )
+        )
+        return doc
+    # The node graph is large and acyclic: collecting while building it makes a
+    # megabyte-sized file cost four times as much (each collection walks the heap).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compose_and_build(doc)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _compose_and_build(doc: Document) -> Document:
+    text = doc.text
     try:
         raw_docs = _compose_all(text)
     except RecursionError:
@@ -278,6 +312,52 @@ def load_text(path: str, text: str) -> Document:
             )
         )
     return doc
+
+
+def _too_large(path: str) -> Document:
+    doc = Document(path, "", None, [], [0])
+    doc.problems.append(
+        LoadProblem(
+            "encoding",
+            Span.point(1, 1),
+            f"the file is larger than {MAX_FILE_BYTES >> 20} MiB, the most actiongen checks",
+            "split the workflow (reusable workflows, composite actions) or exclude the file",
+        )
+    )
+    return doc
+
+
+def _too_deep(text: str) -> Span | None:
+    """Where nesting passes :data:`MAX_DEPTH`, found before ruamel's composer sees it.
+
+    The composer recurses in C and overflows the stack (a segfault, not an exception)
+    somewhere below 100,000 levels.  Depth is at most the number of ``[``/``{`` plus
+    twice the longest run of indentation and ``- ``/``? ``/``: `` indicators opening a
+    line, so almost every file is cleared by two counts and one search; the rest get
+    an event scan, which the C parser does without recursion.
+    """
+    flow = text.count("[") + text.count("{")
+    if flow <= MAX_DEPTH // 2 and _DEEP_PREFIX.search(text) is None:
+        return None
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    parser = _fast_parser()(text)
+    if not hasattr(parser, "check_event"):  # pure Python: its composer raises RecursionError
+        return None
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Span.point(mark.line + 1, mark.column + 1)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except Exception:  # a syntax error: composing reports it with its position
+        return None
+    return None
 
 
 def _compose_all(text: str) -> list[Any]:
@@ -358,6 +438,9 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.memo: dict[int, tuple[Node, int]] = {}
+        # Distinct nodes built so far: a subtree whose expanded size passes this by
+        # MAX_EXPANDED_NODES owes the excess to aliases; a large plain file is no bomb.
+        self.built = 0
 
     def build(self, raw: Any, depth: int) -> tuple[Node, int]:
         """Our node for ``raw`` and its expanded size."""
@@ -366,6 +449,7 @@ class _Builder:
         known = self.memo.get(id(raw))
         if known is not None:
             return known
+        self.built += 1
         sm, em = raw.start_mark, raw.end_mark
         span = Span(sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
         kind = type(raw).__name__
@@ -384,7 +468,7 @@ class _Builder:
                 node, n = self.build(item, depth + 1)
                 items.append(node)
                 size += n
-                if size > MAX_EXPANDED_NODES:
+                if size > MAX_EXPANDED_NODES + self.built:
                     raise _AliasBomb
             self.memo[id(raw)] = (seq, size)
             return seq, size
@@ -402,7 +486,7 @@ class _Builder:
             key, nk = self.build(raw_key, depth + 1)
             value, nv = self.build(raw_value, depth + 1)
             size += nk + nv
-            if size > MAX_EXPANDED_NODES:
+            if size > MAX_EXPANDED_NODES + self.built:
                 raise _AliasBomb
             if not isinstance(key, Scalar):
                 self.doc.problems.append(
@@ -420,7 +504,7 @@ class _Builder:
             for source in sources:
                 built, n = self.build(source, depth + 1)
                 size += n
-                if size > MAX_EXPANDED_NODES:
+                if size > MAX_EXPANDED_NODES + self.built:
                     raise _AliasBomb
                 if isinstance(built, Mapping):
                     for k, v in built.pairs:
