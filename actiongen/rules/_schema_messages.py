@@ -94,6 +94,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def code_list(items: Iterable[str]) -> str:
+    """``a``, ``b``, ``c`` as inline code, comma-separated."""
     return ", ".join(f"`{i}`" for i in items)
 
 
@@ -119,6 +120,7 @@ class Explainer:
 
     # ------------------------------------------------------------ paths to things
     def node_at(self, path: list[PathPart]) -> Node | None:
+        """The YAML node at an instance path, or None if the path leaves the tree."""
         node: Node | None = self.root
         for part in path:
             if isinstance(node, Mapping) and isinstance(part, str):
@@ -130,6 +132,7 @@ class Explainer:
         return node
 
     def value_at(self, path: list[PathPart]) -> Any:
+        """The plain value at an instance path, or None."""
         value = self.data
         for part in path:
             try:
@@ -139,6 +142,7 @@ class Explainer:
         return value
 
     def key_node(self, path: list[PathPart], key: str) -> Scalar | None:
+        """The node of ``key`` in the mapping at ``path``."""
         owner = self.node_at(path)
         return owner.key_node(key) if isinstance(owner, Mapping) else None
 
@@ -162,11 +166,14 @@ class Explainer:
         return Span.point(1, 1)
 
     def job_of(self, path: list[PathPart]) -> str | None:
+        """The id of the job the path is inside, for the finding's ``job``."""
         if self.kind == "workflow" and len(path) >= 2 and path[0] == "jobs":
             return str(path[1])
         return None
 
-    def step_label(self, step: Any, index: int) -> str | None:
+    @staticmethod
+    def step_label(step: Any) -> str | None:
+        """How messages name a step, as the model does: its name, id or action."""
         if isinstance(step, dict):
             for key in ("name", "id", "uses"):
                 value = step.get(key)
@@ -175,13 +182,14 @@ class Explainer:
         return None
 
     def step_of(self, path: list[PathPart]) -> str | None:
+        """The label of the step the path is inside, for the finding's ``step``."""
         at = 3 if self.kind == "workflow" else 2
         if len(path) <= at or path[at - 1] != "steps":
             return None
         index = path[at]
         if not isinstance(index, int):
             return None
-        return self.step_label(self.value_at(path[: at + 1]), index) or f"step {index + 1}"
+        return self.step_label(self.value_at(path[: at + 1])) or f"step {index + 1}"
 
     def describe(self, path: list[PathPart]) -> str:
         """Words for the thing at ``path``: "job `test`", "step 2 of job `test`"..."""
@@ -210,7 +218,7 @@ class Explainer:
     def _describe_item(self, head: list[PathPart], index: int) -> str:
         parent = head[-1] if head else None
         if parent in ("steps", "parallel"):
-            label = self.step_label(self.value_at([*head, index]), index)
+            label = self.step_label(self.value_at([*head, index]))
             noun = "parallel step" if parent == "parallel" else "step"
             named = f"{noun} `{label}`" if label else f"{noun} {index + 1}"
             return f"{named} of {self.describe(head[:-1])}"
@@ -234,6 +242,7 @@ class Explainer:
 
     # ------------------------------------------------------------ errors to problems
     def problems(self, errors: Iterable[ValidationError]) -> list[Problem]:
+        """Every error as a worded problem, without duplicates or consequential noise."""
         flat = list(self._flatten(errors))
         unknown_at = {
             tuple(e.absolute_path) for e in flat if e.validator == "additionalProperties"
@@ -279,6 +288,7 @@ class Explainer:
         )
 
     def explain(self, error: ValidationError) -> list[Problem]:
+        """One error in words, pointing at the node it concerns."""
         path = list(error.absolute_path)
         validator = str(error.validator)
         if "propertyNames" in error.schema_path:
@@ -291,6 +301,7 @@ class Explainer:
                              "correct the value", path)]
 
     def problem(self, at: Node | Span, message: str, fix: str, path: list[PathPart]) -> Problem:
+        """A problem at ``at``, attributed to the job and step of ``path``."""
         return Problem(at, message, fix, self.job_of(path), self.step_of(path))
 
     @staticmethod
