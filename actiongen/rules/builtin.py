@@ -7,6 +7,7 @@ rule is adding a module; nothing else lists it.
 from __future__ import annotations
 
 import pkgutil
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -20,7 +21,11 @@ def _discover() -> list[type[Rule]]:
     for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda i: i.name):
         if info.name in _NOT_RULES or info.name.startswith("_"):
             continue
-        module = import_module(f"actiongen.rules.{info.name}")
+        try:
+            module = import_module(f"actiongen.rules.{info.name}")
+        except Exception as exc:  # one broken rule must not take every command down
+            print(f"actiongen: rule module {info.name!r} failed to load: {exc}", file=sys.stderr)
+            continue
         for value in vars(module).values():
             if (
                 isinstance(value, type)
