@@ -64,11 +64,13 @@ class SecretInRun(Rule):
                         shown = f"secret{plural} " + ", ".join(f"`{n}`" for n in names)
                         shown += " are" if plural else " is"
                         var = names[0]
+                    javascript = where.startswith("`script:")
+                    use = f"process.env.{var}" if javascript else f'"${var}"'
                     yield self.finding(
                         ctx, expr.span,
                         f"{shown} expanded directly into the {where}; the value "
                         "becomes part of the code, where quoting can break it and it can leak",
                         f"pass it through the step's `env:` (`{var}: ${{{{ {expr.text} }}}}`) "
-                        f"and use \"${var}\" in the script",
+                        f"and use {use} in the script",
                         job=job, step=step,
                     )
