@@ -27,6 +27,21 @@ def _value(value: Any, indent: int) -> str:
     return scalar(value, expressions=True)
 
 
+def _pin_comment(key: object, value: object) -> str:
+    """`` # v7.0.1`` after a ``uses:`` pinned to a commit the pin table knows (YAML drops
+    the user's own comment when the descriptor is read)."""
+    if key != "uses" or not isinstance(value, str) or "@" not in value:
+        return ""
+    from actiongen import pins
+
+    target, _, ref = value.rpartition("@")
+    try:
+        known, _path = pins.pin(target)
+    except pins.UnknownAction:
+        return ""
+    return f" # {known.comment}" if known.sha == ref else ""
+
+
 def emit(value: Any, indent: int) -> list[str]:
     """``value`` as block-style YAML lines, each starting with ``indent`` spaces."""
     pad = " " * indent
@@ -43,7 +58,7 @@ def emit(value: Any, indent: int) -> list[str]:
             elif isinstance(v, list):
                 lines.append(f"{pad}{_key(k)}: []")
             else:
-                lines.append(f"{pad}{_key(k)}: {_value(v, indent)}")
+                lines.append(f"{pad}{_key(k)}: {_value(v, indent)}{_pin_comment(k, v)}")
         return lines
     if isinstance(value, list):
         for item in value:
