@@ -10,7 +10,7 @@ and a job whose needs did not all run is skipped unless its condition asks for
 from __future__ import annotations
 
 import fnmatch
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ EXAMPLES = ROOT / "examples"
 GALLERY = sorted(p.name for p in EXAMPLES.iterdir() if (p / "actiongen.yml").is_file())
 
 
-@lru_cache(maxsize=None)
+@cache
 def rendered(name: str) -> str:
     """The workflow text the gallery example ``name`` renders to (self-check included)."""
     from actiongen.descriptor import load_descriptor

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .gallery import GALLERY, EXAMPLES, ancestors, data_of, jobs_that_run, rendered
+from .gallery import EXAMPLES, GALLERY, ancestors, data_of, jobs_that_run, rendered
 
 PR = "pull_request"
 COMMIT = {"lint", "typecheck"}
