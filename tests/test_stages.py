@@ -39,7 +39,7 @@ def stage(jobs: str, job: str, config: Config | None = None) -> str:
     ("cargo-publish-dry-run", "build"),
     ("build-release-binaries", "build"),
     ("pre-commit", "commit"),
-    ("smoke-test", "test"),
+    ("smoke-test", "verify"),  # a verification by name; the graph may make it a test
     ("healthcheck", "verify"),
     ("rollback-production", "other"),
     ("alls-green", "other"),
@@ -198,8 +198,9 @@ def test_graph_decides_verification() -> None:
     got = stages_of(PIPELINE)
     assert got["e2e-staging"].stage == "verify"  # a test after a deploy checks it
     assert "after deploy job `deploy`" in got["e2e-staging"].reason
-    assert got["health-check"].stage == "verify"  # by name, waiting for no deploy
-    assert got["smoke"].stage == "test"  # a smoke test is a test unless after a deploy
+    # By name, waiting for no deploy: verifications that ought to need the deploy.
+    assert got["health-check"].stage == "verify"
+    assert got["smoke"].stage == "verify"
 
 
 def test_health_check_without_deploys_is_a_test() -> None:
@@ -207,6 +208,25 @@ def test_health_check_without_deploys_is_a_test() -> None:
                     .replace("./deploy.sh", "./prepare.sh").replace("  deploy:", "  setup:")
                     .replace("needs: deploy", "needs: setup"))
     assert got["health-check"].stage == "test"
+    assert got["smoke"].stage == "test"
+    assert got["smoke"].reason.endswith("but the workflow deploys nothing: a test")
+
+
+def test_smoke_test_a_deploy_needs_is_a_test() -> None:
+    got = stages_of("""\
+  smoke:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./smoke.sh
+  deploy:
+    needs: smoke
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: ./deploy.sh
+""")
+    assert got["smoke"].stage == "test"
+    assert "a deploy needs it" in got["smoke"].reason
 
 
 def test_configuration_comes_first() -> None:

@@ -14,10 +14,11 @@ The order of evidence:
    ``build-release-binaries`` a build; weak words (``release``, ``check``, ``docs``)
    give way to what the steps do (a ``release`` job that only builds is a build job);
 5. with no telling name, what the steps do (``cargo test``, ``twine upload``…);
-6. then the graph: a checking job (lint, test, smoke) after a deploy verifies it; a
-   health or post-deploy job that nothing deploys before is a ``test`` when the
-   workflow deploys nothing or a deploy needs it; a build job that also uploads, or a
-   "release" job that build jobs need (``create-release``), is not the deploy.
+6. then the graph: a build job that also uploads, or a "release" job that build jobs
+   need (``create-release``), is not the deploy; a health, smoke or post-deploy job
+   that no deploy comes before is a ``test`` when the workflow deploys nothing or a
+   deploy needs it; a check job that needs build jobs tests their output; and any
+   checking job (lint, test, smoke) that runs after a deploy verifies it.
 """
 
 from __future__ import annotations
@@ -97,13 +98,13 @@ _vocab("build", True, "build builds building builder compile compiles compilatio
        "appimage flatpak assemble")
 _vocab("test", True, "test tests testing tester e2e integration unit units spec specs coverage "
        "cov codecov playwright cypress pytest jest vitest mocha karma bench benchmark "
-       "benchmarks benchmarking smoke fuzz fuzzing fuzzer wpt conformance regression sanitizer "
-       "sanitizers asan ubsan tsan msan lsan valgrind miri codeql audit security scan "
-       "scanning snyk semgrep deny reproducible reproducibility vulnerability trivy grype "
-       "mutation acceptance functional qa")
+       "benchmarks benchmarking perf performance lighthouse fuzz fuzzing fuzzer wpt "
+       "conformance regression sanitizer sanitizers asan ubsan tsan msan lsan valgrind miri "
+       "codeql audit security scan scanning snyk semgrep deny reproducible reproducibility "
+       "vulnerability trivy grype mutation acceptance functional qa")
 _vocab("deploy", True, "deploy deploys deploying deployment deployments publish publishes "
        "publishing ship shipping rollout promote promotion")
-_vocab("verify", True, "health synthetic synthetics uptime probe postdeploy")
+_vocab("verify", True, "smoke health synthetic synthetics uptime probe postdeploy")
 _vocab("other", True, "rollback revert undo notify notification notifications slack discord "
        "announce tweet cleanup stale label labels labeler labeling triage lockbot close comment "
        "comments backport changelog notes greet greeting welcome assign automerge report "
@@ -356,8 +357,9 @@ def classify(workflow: Workflow, config: Config, graph: NeedsGraph) -> dict[str,
         else:
             out[job_id] = _by_name_and_steps(job, ev)
     _feeding_pipeline(workflow, graph, out)
+    _unanchored_checks(graph, out)
     _checks_of_output(workflow, graph, out, evidence)
-    _after_deploys(workflow, graph, out)
+    _after_deploys(graph, out)
     return {job_id: out[job_id] for job_id in workflow.jobs}
 
 
@@ -425,23 +427,33 @@ def _users_through_other(graph: NeedsGraph, out: dict[str, StageInfo], job_id: s
 _CHECKING = ("commit", "test", "verify")
 
 
-def _after_deploys(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+def _unanchored_checks(graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+    """A health or smoke job that no deploy comes before is a test when the workflow
+    deploys nothing or a deploy needs it; otherwise it stays a verification (one that
+    ought to wait for the deploy)."""
     deploys = {j for j, i in out.items() if i.stage == "deploy"}
     feeds_deploy: set[str] = set()
     for d in deploys:
         feeds_deploy |= graph.ancestors(d)
     for job_id, info in out.items():
-        if info.basis in ("config", "environment"):
+        if info.stage != "verify" or info.basis == "config" or graph.ancestors(job_id) & deploys:
+            continue
+        if not deploys:
+            out[job_id] = StageInfo(
+                "test", f"{info.reason}, but the workflow deploys nothing: a test", "graph")
+        elif job_id in feeds_deploy:
+            out[job_id] = StageInfo(
+                "test", f"{info.reason}, but a deploy needs it: a test before the deploy",
+                "graph")
+
+
+def _after_deploys(graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+    """A checking job (lint, test, smoke) that runs after a deploy verifies it."""
+    deploys = {j for j, i in out.items() if i.stage == "deploy"}
+    for job_id, info in out.items():
+        if info.basis in ("config", "environment") or info.stage not in _CHECKING:
             continue
         before = sorted(graph.ancestors(job_id) & deploys)
-        if before and info.stage in _CHECKING:
+        if before:
             out[job_id] = StageInfo(
                 "verify", f"it checks after deploy job `{before[0]}` ({info.reason})", "graph")
-        elif info.stage == "verify" and not before:
-            if not deploys:
-                out[job_id] = StageInfo(
-                    "test", f"{info.reason}, but the workflow deploys nothing: a test", "graph")
-            elif job_id in feeds_deploy:
-                out[job_id] = StageInfo(
-                    "test", f"{info.reason}, but a deploy needs it: a test before the deploy",
-                    "graph")

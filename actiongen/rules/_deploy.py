@@ -133,7 +133,8 @@ _MIGRATION_RUN = re.compile(
     r"|\balembic\s+(?:\S+[ \t]+)*?upgrade\b|\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b"
     r"|\bflyway\b[^\n]*\bmigrate\b|\bknex\s+migrate\b|\bsequelize(?:-cli)?\s+db:migrate\b"
     r"|\bgoose\b[^\n]*\s(?:up|up-by-one|up-to)\b|\bliquibase\b[^\n]*\s(?:update|update-count)\b"
-    r"|\bartisan\s+migrate\b|\bdbmate\s+(?:\S+[ \t]+)*?(?:up|migrate)\b|\bmigrate\s+(?:\S+[ \t]+)*?up\b"
+    r"|\bartisan\s+migrate\b|\bdbmate\s+(?:\S+[ \t]+)*?(?:up|migrate)\b"
+    r"|\bmigrate\s+(?:\S+[ \t]+)*?up\b"
     r"|\btypeorm\b[^\n]*migration:run\b|\bdrizzle-kit\s+(?:migrate|push)\b|\bsupabase\s+db\s+push\b"
     r"|\bdiesel\s+migration\s+run\b|\bsqlx\s+migrate\s+run\b|\becto\.migrate\b"
     r"|\batlas\s+(?:schema|migrate)\s+apply\b|\b(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:db:)?migrate\b"
@@ -151,9 +152,10 @@ _STRONG_DEPLOY_NAME = re.compile(r"deploy|rollout|roll-out")
 #: Words that may mean deploy (publish to a registry) or only build a release.
 _WEAK_DEPLOY_NAME = re.compile(r"release|publish|promote|ship|upload")
 #: Names of jobs that rehearse a deploy rather than perform it.
+#: (A *build*-and-publish job is not one: whether it pushes out decides.)
 _REHEARSAL_NAME = re.compile(
-    r"dry[-_ ]?run|check|test|lint|verify|validate|build|compile|plan|prepare|draft|notes"
-    r"|changelog|preview-build|pre-?release-version|smoke|label|board|notify"
+    r"dry[-_ ]?run|check|test|lint|verify|validate|plan|prepare|draft|notes|changelog"
+    r"|pre-?release-version|smoke|label|board|notify"
 )
 
 #: Name parts of secrets for deployment targets: clouds, clusters, hosts, registries.
@@ -169,7 +171,7 @@ _TARGETS = frozenset((
 #: Name parts that make a secret a credential rather than an identifier.
 _CREDENTIAL_WORDS = frozenset((
     "TOKEN", "KEY", "SECRET", "PASSWORD", "PASS", "PASSWD", "PW", "PWD", "CREDS", "CREDENTIAL",
-    "CREDENTIALS", "AUTH", "CONNECTION", "KUBECONFIG", "HOOK", "DSN",
+    "CREDENTIALS", "AUTH", "CONNECTION", "KUBECONFIG", "CONFIG", "HOOK", "DSN",
 ))
 #: Last name parts of values that identify rather than authenticate.
 _IDENTIFIER_WORDS = frozenset((
@@ -262,7 +264,8 @@ def _role(run: str, uses: str, name: str, waits_input: bool, condition: str) -> 
         has(_PUBLISH_RUN, _PUBLISH_KEYS, run) or bool(uses and _PUBLISH_USES.search(uses))
     ) and not dry_run
     by_action = bool(uses and _DEPLOY_USES.search(uses) and not _NOT_DEPLOY_USES.search(uses))
-    by_command = has(_DEPLOY_RUN, _DEPLOY_KEYS, run) and not dry_run
+    # `prisma migrate deploy` migrates a database; it does not deploy the service.
+    by_command = has(_DEPLOY_RUN, _DEPLOY_KEYS, _MIGRATION_RUN.sub("", run)) and not dry_run
     by_name = bool(re.search(r"\bdeploy", name, re.IGNORECASE)) and not _NOTIFY.search(name)
     deploys = (by_action or by_command or (by_name and not publishes)) and not (
         verifies and not by_action and not by_command
@@ -345,7 +348,10 @@ def secret_uses(ctx: Context, job: Job) -> Iterator[tuple[str, Scalar, Expressio
             continue
         for ref in expr.references:
             parts = ref.split(".")
-            if len(parts) >= 2 and parts[0].lower() == "secrets" and parts[1] != "*":
+            # `secrets[format(...)]` names no secret we can judge.
+            if len(parts) >= 2 and parts[0].lower() == "secrets" and re.fullmatch(
+                r"[A-Za-z_][\w-]*", parts[1]
+            ):
                 yield parts[1], expr.scalar, expr
 
 
@@ -355,19 +361,25 @@ def _name_parts(name: str) -> list[str]:
 
 def is_deploy_secret(name: str) -> bool:
     """The secret's name says it is a credential for a deployment target
-    (``AWS_SECRET_ACCESS_KEY``, ``NPM_TOKEN``, ``SSH_DEPLOY_KEY``), not an identifier."""
+    (``AWS_SECRET_ACCESS_KEY``, ``NPM_TOKEN``, ``SSH_DEPLOY_KEY``, ``PROD_DATABASE_URL``),
+    not an identifier (``VERCEL_ORG_ID``, ``DEPLOY_HOST``)."""
     if _NOT_DEPLOY_SECRET.match(name.upper()):
         return False
     parts = _name_parts(name)
-    if not parts or parts[-1] in _IDENTIFIER_WORDS:
-        return False
-    return any(p in _TARGETS for p in parts) and any(p in _CREDENTIAL_WORDS for p in parts)
+    return any(p in _TARGETS for p in parts) and _credential(parts)
+
+
+def _credential(parts: list[str]) -> bool:
+    if any(p in _CREDENTIAL_WORDS for p in parts):
+        return True
+    # A database URL carries its password.
+    return bool({"DATABASE", "DB"} & set(parts)) and parts[-1] in ("URL", "URI")
 
 
 def is_identifier(name: str) -> bool:
     """``VERCEL_ORG_ID``, ``DOCKERHUB_USERNAME``: stored as secrets, but not credentials."""
     parts = _name_parts(name)
-    return bool(parts) and parts[-1] in _IDENTIFIER_WORDS
+    return bool(parts) and parts[-1] in _IDENTIFIER_WORDS and not _credential(parts)
 
 
 def pushes_out(ctx: Context, job: Job) -> bool:
@@ -446,7 +458,10 @@ def production_names(job: Job, config: Config) -> list[str]:
 
 
 def is_production(job: Job, config: Config) -> bool:
-    """The job may deploy to a production environment."""
+    """The job may deploy to a production environment; a job without ``environment:``
+    when its id or name says so (``deploy-prod``)."""
+    if job.environment is None and "environment" not in job.node:
+        return any(config.is_production(w) for w in re.split(r"[^a-z0-9]+", lower_name(job)) if w)
     return bool(production_names(job, config))
 
 
@@ -464,8 +479,9 @@ def deployment(ctx: Context, job: Job) -> Deployment | None:
     """The job as a deployment of a running service, or None.
 
     Package publishing (PyPI, npm, crates, images, GitHub releases) is a release, not
-    a deployment: there is no service to health-check or roll back.  Jobs that call a
-    reusable workflow are judged inside that workflow.
+    a deployment: there is no service to health-check or roll back; neither is a job
+    that only migrates a database.  Jobs that call a reusable workflow are judged
+    inside that workflow.
     """
     if job.uses is not None:
         return None
@@ -477,8 +493,8 @@ def deployment(ctx: Context, job: Job) -> Deployment | None:
     production = is_production(job, ctx.config)
     if deploy_steps:
         return Deployment(job, deploy_steps[-1], production)
-    if any(r.publishes for r in roles):
-        return None
+    if any(r.publishes for r in roles) or any(migration(s) for s in job.steps):
+        return None  # a release of a package, or a migration job: no service to check
     text = lower_name(job)
     named = bool(_STRONG_DEPLOY_NAME.search(text)) and not _DRY_RUN.search(text)
     if named or (production and job.environment is not None):

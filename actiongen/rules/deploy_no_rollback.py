@@ -41,14 +41,15 @@ class DeployNoRollback(Rule):
     """
     ## What it does
     Reports a production deploy (a deploy job, see `deploy-unverified`, to an
-    environment the configuration's `production` list matches) with no rollback path
-    in its workflow: no step after the deploy step and no job after the deploy job that
-    runs on failure (`if: failure()`), no rollback command after it (`rollback`,
-    `kubectl rollout undo`, `helm rollback`, `helm --atomic`, `vercel rollback`, a
-    previous task definition, `git revert`...), and no rollback job anywhere in the
-    workflow. Rollback workflows kept in other files are not visible to this rule;
-    suppress the finding with a reason (`# actiongen: ignore[deploy-no-rollback] see
-    rollback.yml`) or turn the rule off.
+    environment the configuration's `production` list matches, or named for production
+    when it declares no environment) with no rollback path in its workflow: no step
+    after the deploy step and no job after the deploy job that runs on failure
+    (`if: failure()`), no rollback command after it (`rollback`, `kubectl rollout
+    undo`, `helm rollback`, `helm --atomic`, `vercel rollback`, a previous task
+    definition, `git revert`...), and no rollback job anywhere in the workflow.
+    Rollback workflows kept in other files are not visible to this rule; suppress the
+    finding with a reason (`# actiongen: ignore[deploy-no-rollback] see rollback.yml`)
+    or turn the rule off.
 
     ## Why is this bad?
     When a production deploy goes wrong, the seed's advice is "if you're debating

@@ -23,14 +23,18 @@ class DeploySecretWithoutEnvironment(Rule):
     """
     ## What it does
     Reports a `${{ secrets.NAME }}` in a job that declares no `environment:`, when the
-    secret is a deployment credential: its name says so (`DEPLOY_KEY`, `AWS_*`,
-    `AZURE_*`, `GCP_*`, `KUBECONFIG`, `VERCEL_TOKEN`, `NETLIFY_*`, `FLY_API_TOKEN`,
-    `HEROKU_*`, `SSH_*`, `*_PROD_*`, `NPM_TOKEN`, `PYPI_*`, `CARGO_REGISTRY_TOKEN`,
-    `DOCKERHUB_*`, `SONATYPE_*`...), or the job is a deploy job (see
-    `deploy-environment`) and the secret is anything but `GITHUB_TOKEN`. Each secret is
-    reported once per job, at its first use. Jobs that call a reusable workflow are
-    left out: GitHub does not allow `environment:` on them, and the called workflow's
-    jobs should declare it.
+    secret is a deployment credential. A name is one when it names a deployment target
+    (`DEPLOY`, `PROD`, `AWS`, `AZURE`, `GCP`, `KUBE`, `VERCEL`, `NETLIFY`, `FLY`,
+    `HEROKU`, `CLOUDFLARE`, `SSH`, `NPM`, `PYPI`, `CARGO`, `DOCKERHUB`, `SONATYPE`...)
+    and a credential (`TOKEN`, `KEY`, `SECRET`, `PASSWORD`, `CREDENTIALS`, `CONFIG`,
+    `HOOK`, a database URL): `AWS_SECRET_ACCESS_KEY`, `NPM_TOKEN`, `SSH_PRIVATE_KEY`,
+    `KUBE_CONFIG`, `PROD_DATABASE_URL`. In a deploy job (see `deploy-environment`) every
+    secret but `GITHUB_TOKEN` counts. Identifiers stored as secrets (`VERCEL_ORG_ID`,
+    `DEPLOY_HOST`, `AWS_REGION`) are not credentials and are not reported, nor are
+    `GITHUB_TOKEN`, `CODECOV_TOKEN` and chat webhooks, nor a secret tested in an `if:`
+    (`secrets.NPM_TOKEN != ''` hands nothing out). Each secret is reported once per job,
+    at its first use. Jobs that call a reusable workflow are left out: GitHub does not
+    allow `environment:` on them, and the called workflow's jobs should declare it.
 
     ## Why is this bad?
     Environment secrets and protection rules only apply to jobs that name the

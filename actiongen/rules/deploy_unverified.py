@@ -50,13 +50,15 @@ class DeployUnverified(Rule):
     A deploy is a deploy-stage job that runs a deploy step (a deploy command or action,
     or a step named *deploy*), or, when no step stands out, a job named *deploy* or one
     that deploys to a production environment. Publishing packages or images to a
-    registry is a release, not a deploy of a running service, and is left out; so are
-    jobs that call a reusable workflow (checks there are not visible here).
+    registry is a release, not a deploy of a running service, and is left out, as are
+    jobs that only migrate a database and jobs that call a reusable workflow (checks
+    there are not visible here).
 
-    Production deploys (environments the configuration's `production` list matches) are
-    reported at the rule's severity (warning); deploys to other environments, such as
-    staging, are reported as notes: an unverified staging deploy is a weaker problem,
-    but the next stage builds on it.
+    Production deploys (to an environment the configuration's `production` list
+    matches, or, for a job with no `environment:`, one whose id or name says so, like
+    `deploy-prod`) are reported at the rule's severity (warning); deploys to other
+    environments, such as staging, are reported as notes: an unverified staging deploy
+    is a weaker problem, but the next stage builds on it.
 
     ## Why is this bad?
     A deploy step that exits 0 only says the upload worked. Without a health or smoke
@@ -100,8 +102,9 @@ class DeployUnverified(Rule):
             if dep is None or verified_in_job(dep) or verified_by_later_job(ctx, dep):
                 continue
             env = job.environment.name_text if job.environment is not None else None
+            names = production_names(job, ctx.config)
             if dep.production:
-                where = f" to production environment `{production_names(job, ctx.config)[0]}`"
+                where = f" to production environment `{names[0]}`" if names else " to production"
             elif env is not None:
                 where = f" to environment `{env}`"
             else:

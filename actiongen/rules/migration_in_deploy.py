@@ -6,13 +6,14 @@ import re
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
-from actiongen.rules._deploy import locate, lower_name, migration
+from actiongen.rules._deploy import action_of, locate, lower_name, migration, role
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from actiongen.findings import Finding
+    from actiongen.model.workflow import Step
 
 
 class MigrationInDeploy(Rule):
@@ -26,9 +27,11 @@ class MigrationInDeploy(Rule):
     migrate`, `supabase db push`, or a Flyway/Liquibase/migration action. Commands inside
     an action's script inputs (`script:` of an SSH action, for example) count too.
 
-    Not reported: jobs whose id or name says they migrate (`migrate-production`: the
-    separate step the seed asks for), jobs with `services:` (the migration prepares a
-    throw-away test database), and checks such as `makemigrations --check`.
+    Not reported: a job of its own for the migration (the separate step the seed asks
+    for), known by its id or name (`migrate-production`) or by doing nothing else
+    besides set-up (checkout, tool set-up, log-in, dependency install); jobs with
+    `services:` (the migration prepares a throw-away test database); and checks such as
+    `makemigrations --check`.
 
     ## Why is this bad?
     "Separate deploy and migrate" (seed §53.3, rule 3): a migration changes shared
@@ -76,13 +79,15 @@ class MigrationInDeploy(Rule):
                 continue
             if re.search(r"migrat", lower_name(job)):
                 continue
-            for step in job.steps:
-                found = migration(step)
-                if found is None:
+            found = [(step, migration(step)) for step in job.steps]
+            if not any(m for _, m in found) or not _does_more(found):
+                continue  # no migration, or a job of its own for it: what the seed asks
+            for step, m in found:
+                if m is None:
                     continue
                 yield self.finding(
                     ctx,
-                    locate(ctx.doc, *found),
+                    locate(ctx.doc, *m),
                     f"step `{step.label}` of deploy job `{job.id}` runs a database migration; "
                     "deploying and migrating in one job means a rollback or re-run of the "
                     "deploy re-applies or strands the schema change",
@@ -91,3 +96,32 @@ class MigrationInDeploy(Rule):
                     job=job,
                     step=step,
                 )
+
+
+#: Steps that only prepare a job: check out, set up tools, log in, install.
+_SETUP_USES = re.compile(
+    r"checkout|/setup-|cache|login|configure-|credentials|auth|download-artifact|install"
+)
+_SETUP_RUN = re.compile(
+    r"^\s*(?:(?:npm|pnpm|yarn|bun)\s+(?:ci|install)|yarn|pip3?\s+install|uv\s+sync"
+    r"|poetry\s+install|bundle(?:\s+install)?|composer\s+install|go\s+mod\s+download"
+    r"|echo\b|cd\b|export\b)[^\n]*$",
+    re.IGNORECASE,
+)
+
+
+def _does_more(found: Sequence[tuple[Step, object]]) -> bool:
+    """A step deploys, or some step besides the migrations and the set-up does work."""
+    for step, m in found:
+        if role(step).deploys:
+            return True
+        if m is not None:
+            continue
+        if step.uses is not None and _SETUP_USES.search(action_of(step)):
+            continue
+        if step.run is not None and all(
+            _SETUP_RUN.match(line) or not line.strip() for line in step.run.text.splitlines()
+        ):
+            continue
+        return True
+    return False

@@ -25,9 +25,24 @@ PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review",
 _GLOB = re.compile(r"[*?\[\]!]")
 
 
+def _declared_inputs(workflow: Workflow) -> list[str]:
+    names: list[str] = []
+    for event in ("workflow_call", "workflow_dispatch"):
+        cfg = workflow.on.events.get(event)
+        inputs = cfg.get("inputs") if isinstance(cfg, Mapping) else None
+        if isinstance(inputs, Mapping):
+            names.extend(inputs.keys())
+    return names
+
+
 def pull_request_runs(workflow: Workflow) -> list[tuple[str, Facts]]:
     """One hypothetical run per pull-request trigger (and base branch, when known)."""
     runs: list[tuple[str, Facts]] = []
+    # A pull request brings no inputs: `inputs.plan != ''` is false for it.
+    no_inputs: dict[str, object] = {}
+    for name in _declared_inputs(workflow):
+        no_inputs[f"inputs.{name}"] = ""
+        no_inputs[f"github.event.inputs.{name}"] = ""
     for event in PR_EVENTS:
         if not workflow.on.has(event):
             continue
@@ -39,7 +54,7 @@ def pull_request_runs(workflow: Workflow) -> list[tuple[str, Facts]]:
                 bases = list(named)
         for base in bases:
             # An open (or closed, unmerged) pull request: the dangerous case.
-            extra: dict[str, object] = {"github.event.pull_request.merged": False}
+            extra: dict[str, object] = {"github.event.pull_request.merged": False, **no_inputs}
             if base is not None:
                 extra["github.base_ref"] = base
             # pull_request_target runs on the base branch: github.ref is refs/heads/<base>,
@@ -113,15 +128,15 @@ class ProductionOnPr(Rule):
     job's `if:` nor the `if:` of a job it needs rules that run out.
 
     Conditions are evaluated for a run of each pull-request trigger: `github.event_name`
-    is that event; `github.ref` is `refs/pull/N/merge`, except for
-    `pull_request_target`, whose ref is the base branch (`refs/heads/main` when the
-    trigger's `branches:` names main, unknown when it names no branch); the pull
-    request is not merged. A condition that depends on something else (an output, a
-    label, the head repository) does not count as a guard. A needed job that is
-    skipped skips this job too, unless its `if:` uses `always()`, `failure()` or
-    `cancelled()`. An environment computed by an expression
-    (`${{ github.event_name == 'push' && 'production' || 'staging' }}`) is evaluated
-    the same way. Triggers of a calling workflow (`workflow_call`) are not known here.
+    is that event; `github.ref` is `refs/pull/N/merge`, except for `pull_request_target`,
+    whose ref is the base branch (`refs/heads/main` when the trigger's `branches:` names
+    main, unknown when it names no branch); the pull request is not merged; the
+    workflow's declared `inputs` are empty. A condition that depends on something else
+    (an output, a label, the head repository) does not count as a guard. A needed job
+    that is skipped skips this job too, unless its `if:` uses `always()`, `failure()`
+    or `cancelled()`. An environment computed by an expression
+    (`${{ github.event_name == 'push' && 'production' || 'staging' }}`) is evaluated the
+    same way. Triggers of a calling workflow (`workflow_call`) are not known here.
 
     ## Why is this bad?
     A pull request is untrusted, unreviewed code. If a production deploy runs for it,
