@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
+from actiongen.model.conditions import Facts, evaluate
+from actiongen.model.runs import condition_of
 from actiongen.model.timing import JobDuration, duration, fmt_minutes
 from actiongen.rules.base import Context, Rule
 
@@ -30,7 +32,8 @@ class PipelineBudget(Rule):
     expression, or a reusable-workflow call) is counted at its stage budget, as if it
     fit it (`timeout-missing` reports the missing timeout itself); a job of the stage
     `other` without one counts as the commit budget, as set-up and gate jobs are
-    short.
+    short. Jobs that only run when something failed (`if: failure()`) or never
+    (`if: false`) are not on the path of a run where all goes well and cost nothing.
 
     ## Why is this bad?
     The critical path is how long a change waits from push to verified deploy when
@@ -72,11 +75,18 @@ class PipelineBudget(Rule):
             return
         budgets = ctx.config.budgets
         costs: dict[str, JobDuration] = {}
+        off_path: set[str] = set()
         for job_id, job in ctx.workflow.jobs.items():
             stage = ctx.stages[job_id].stage
             fallback = budgets.get(stage, budgets.get("commit", 1))
             costs[job_id] = duration(job, float(fallback))
-        path, total = ctx.graph.critical_path(lambda j: costs[j].minutes)
+            # `if: failure()`, `if: false`: not on the path of a run where all goes well.
+            if evaluate(condition_of(job), Facts()) is False:
+                off_path.add(job_id)
+        path, total = ctx.graph.critical_path(
+            lambda j: 0.0 if j in off_path else costs[j].minutes)
+        while path and path[-1] in off_path:
+            path.pop()
         budget = ctx.config.pipeline_minutes
         if not path or total <= budget:
             return
