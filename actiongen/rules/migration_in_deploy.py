@@ -29,7 +29,8 @@ class MigrationInDeploy(Rule):
 
     Not reported: a job of its own for the migration (the separate step the seed asks
     for), known by its id or name (`migrate-production`) or by doing nothing else
-    besides set-up (checkout, tool set-up, log-in, dependency install); jobs with
+    besides set-up (checkout, tool set-up, log-in, dependency install), unless it is
+    named *deploy* (but not `deploy-db` or `deploy-schema`); jobs with
     `services:` (the migration prepares a throw-away test database); and checks such as
     `makemigrations --check`.
 
@@ -77,11 +78,17 @@ class MigrationInDeploy(Rule):
             info = ctx.stages.get(job.id)
             if info is None or info.stage != "deploy" or job.services is not None:
                 continue
-            if re.search(r"migrat", lower_name(job)):
+            name = lower_name(job)
+            if "migrat" in name:
                 continue
             found = [(step, migration(step)) for step in job.steps]
-            if not any(m for _, m in found) or not _does_more(found):
-                continue  # no migration, or a job of its own for it: what the seed asks
+            if not any(m for _, m in found):
+                continue
+            named_deploy = re.search(r"deploy|rollout", name) and not re.search(
+                r"\bdb\b|database|schema", name
+            )
+            if not (_does_more(found) or named_deploy):
+                continue  # a job of its own for the migration: what the seed asks for
             for step, m in found:
                 if m is None:
                     continue
