@@ -93,7 +93,7 @@ def _placed(problem: Problem, root: Node | None) -> Problem:
         last = i == len(problem.path) - 1
         if isinstance(node, Mapping) and isinstance(part, str):
             child = node.get(part)
-            if child is None or (last and problem.message.startswith("unknown")):
+            if child is None or (last and problem.key):
                 key = node.key_node(part)
                 node = key if key is not None else node
                 break

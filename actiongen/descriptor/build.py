@@ -201,11 +201,9 @@ class _Builder:
                 continue
             slugs[env.slug] = env_name
             desc.environments[env_name] = env
-        if top_verify and not desc.environments:
+        if top_verify and not d.get("deploy"):
             self.problem(("verify",), "there is no deploy to verify",
                          "add deploy: or remove verify:")
-        if "migrate" in commands and not any(e.migrate for e in desc.environments.values()):
-            pass  # still used on the test database before integration tests
         notify = d.get("notify")
         if notify is not None:
             desc.notify = Notify(notify["slack"], tuple(notify.get("on") or ("failure",)))
@@ -354,7 +352,7 @@ class _Builder:
             self.problem(here, "a blue-green run: deploy needs the command that switches traffic",
                          "add promote: <command>")
 
-        options = self.options(desc, here, preset, data.get("with"), production)
+        options = self.options(desc, here, preset, data.get("with"), production, strategy)
 
         env_vars = self.names((*here, "vars"), data.get("vars") or [], "variable")
         env_secrets = self.names((*here, "secrets"), data.get("secrets") or [], "secret")
@@ -362,6 +360,9 @@ class _Builder:
         # Verification.
         merged = {**top_verify, **(data.get("verify") or {})}
         verify = self.verify(here, merged, url, preset, "verify" in data)
+        if strategy == "canary" and verify.health is None:
+            self.problem(here, "a canary is checked between its steps, and there is no health URL",
+                         "add verify: {health: /healthz}")
         if production and not verify.active:
             self.problem(here, "a production deploy needs verification",
                          "add verify: {health: /healthz} (or smoke: <command>)")
@@ -424,6 +425,7 @@ class _Builder:
         preset: Any,
         given: dict[str, Any] | None,
         production: bool,
+        strategy: str,
     ) -> dict[str, Any]:
         given = given or {}
         if preset is None:
@@ -469,12 +471,13 @@ class _Builder:
         name = preset.name
         if name == "vercel" and "production" not in out:
             out["production"] = production
-        if name == "kubernetes":
-            if desc.image is None and "manifests" not in out:
+        if name == "kubernetes" and desc.image is None:
+            if "manifests" not in out:
                 self.problem(here, "the kubernetes preset needs an image to roll out",
                              "add image: <registry>/<name> (or with: {manifests: k8s/})")
-            if "eks-cluster" in given and desc.image is not None and not desc.image.is_ecr:
-                pass  # EKS can pull from any registry
+            elif strategy != "rolling":
+                self.problem(here, f"a kubernetes {strategy} deploy sets the new image",
+                             "add image: <registry>/<name>")
         if name == "aws-ecs":
             if desc.image is None:
                 self.problem(here, "the aws-ecs preset deploys an image",
@@ -482,7 +485,6 @@ class _Builder:
             if "cluster" not in given:
                 self.problem((*here, "with"), "the aws-ecs preset needs the cluster name",
                              "add with: {cluster: <name>}")
-            strategy = self.data["deploy"][here[1]].get("strategy")
             if strategy == "blue-green":
                 for key in ("codedeploy-application", "codedeploy-group"):
                     if key not in given:
@@ -502,8 +504,6 @@ class _Builder:
         if name == "pypi" and not desc.artifacts:
             self.problem(here, "publishing to PyPI needs the built distributions",
                          "add commands.build (e.g. uv build) and artifacts: [dist/]")
-        if name == "pypi" and desc.package_manager != "uv" and desc.language != "python":
-            pass
         return out
 
     def verify(

@@ -32,15 +32,17 @@ class Problem:
     column: int | None = None
     #: Stands for ``{source}`` in the texts when the source text is unknown.
     raw: str | None = None
+    #: The problem is the last path element's key itself (its name), not its value.
+    key: bool = False
 
     def with_source(self, text: str | None, line: int | None = None,
                     column: int | None = None) -> Problem:
         """The problem placed at ``line:column``, ``{source}`` replaced by ``text``."""
         if self.raw is None:
-            return Problem(self.path, self.message, self.fix, line, column)
+            return Problem(self.path, self.message, self.fix, line, column, key=self.key)
         shown = text if text is not None else self.raw
         return Problem(self.path, self.message.replace("{source}", shown),
-                       self.fix.replace("{source}", shown), line, column)
+                       self.fix.replace("{source}", shown), line, column, key=self.key)
 
     def render(self, source: str) -> str:
         if self.raw is not None:

@@ -102,7 +102,7 @@ def _word(err: ValidationError) -> list[Problem]:
             keys = ", ".join(known) if known else "none"
             fix = (f"did you mean `{close[0]}`?" if close
                    else f"remove it, or use one of: {keys}")
-            out.append(Problem((*path, key), f"unknown key `{key}`", fix))
+            out.append(Problem((*path, key), f"unknown key `{key}`", fix, key=True))
         return out
     if kind == "required" and isinstance(value, dict):
         out = []
@@ -128,13 +128,10 @@ def _word(err: ValidationError) -> list[Problem]:
                         f"write {_expected(err.validator_value)}")]
     if kind == "pattern" or kind == "format":
         hint = sub.get("x-hint") or f"does not match {err.validator_value}"
+        if "propertyNames" in err.absolute_schema_path:
+            # jsonschema reports a bad key name at its mapping; point at the key itself.
+            return [Problem((*path, str(value)), f"{_show(value)} {hint}", "", key=True)]
         return [Problem(path, f"{_show(value)} {hint}", "")]
-    if kind == "propertyNames":
-        inner = err.context[0] if err.context else None
-        hint = (inner.schema.get("x-hint") if inner is not None and isinstance(inner.schema, dict)
-                else None) or "is not an accepted name"
-        name = inner.instance if inner is not None else "?"
-        return [Problem((*path, str(name)), f"{_show(name)} {hint}", "")]
     if kind in ("oneOf", "anyOf"):
         return _word_choice(err)
     if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum",
