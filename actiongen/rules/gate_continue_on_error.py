@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from actiongen.findings import Finding
     from actiongen.load import Node
-    from actiongen.model.workflow import Step
+    from actiongen.model.workflow import Job, Step
 
 GATE_STAGES = ("commit", "build", "test")
 #: Triggers that put a workflow between a change and its release; a workflow run only
@@ -172,29 +172,13 @@ class GateContinueOnError(Rule):
         if not any(wf.on.has(e) for e in GATING_EVENTS):
             return
         for job in wf.jobs.values():
-            stage = ctx.stages[job.id].stage if job.id in ctx.stages else "other"
-            gates = [is_gate(s) for s in job.steps]
-            tests = any(
-                _TEST_NAME.search(s.name or "") and not _NOT_GATE_NAME.search(s.name or "")
-                for s in job.steps
-            )
-            if _always_true(job.continue_on_error) and (
-                stage in GATE_STAGES or any(gates) or tests
-            ):
-                assert job.continue_on_error is not None
-                what = f"a {stage}-stage job" if stage in GATE_STAGES else "its steps are checks"
-                yield self.finding(
-                    ctx,
-                    job.continue_on_error,
-                    f"job `{job.id}` has `continue-on-error: true` but is a quality gate "
-                    f"({what}): the pipeline goes on when it fails",
-                    "remove `continue-on-error`, or limit it to experimental matrix legs with "
-                    "`continue-on-error: ${{ matrix.experimental }}`",
-                    job=job,
-                )
-                continue
+            if _always_true(job.continue_on_error):
+                finding = self._job_level(ctx, job)
+                if finding is not None:
+                    yield finding
+                    continue
             for i, step in enumerate(job.steps):
-                if not (gates[i] and _always_true(step.continue_on_error)):
+                if not (_always_true(step.continue_on_error) and is_gate(step)):
                     continue
                 if _handled_later(job.steps, i):
                     continue
@@ -208,3 +192,27 @@ class GateContinueOnError(Rule):
                     job=job,
                     step=step,
                 )
+
+    def _job_level(self, ctx: Context, job: Job) -> Finding | None:
+        """The finding for a gate job that may fail, or None when the job is no gate."""
+        info = ctx.stages.get(job.id)
+        stage = info.stage if info is not None else "other"
+        if stage in GATE_STAGES:
+            what = f"a {stage}-stage job"
+        elif any(is_gate(s) for s in job.steps) or any(
+            _TEST_NAME.search(s.name or "") and not _NOT_GATE_NAME.search(s.name or "")
+            for s in job.steps
+        ):
+            what = "its steps are checks"
+        else:
+            return None
+        assert job.continue_on_error is not None
+        return self.finding(
+            ctx,
+            job.continue_on_error,
+            f"job `{job.id}` has `continue-on-error: true` but is a quality gate ({what}): "
+            "the pipeline goes on when it fails",
+            "remove `continue-on-error`, or limit it to experimental matrix legs with "
+            "`continue-on-error: ${{ matrix.experimental }}`",
+            job=job,
+        )
