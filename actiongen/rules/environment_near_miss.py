@@ -47,8 +47,8 @@ def _deliberate_variant(a: str, b: str) -> bool:
             x, y = differing[0]
             if len(x) <= 3 and len(y) <= 3:
                 return True
-    da, db = re.sub(r"\d+", "#", a.lower()), re.sub(r"\d+", "#", b.lower())
-    return da == db
+    # Numbered targets: `prod1`/`prod2`, `prod-1`/`prod`.
+    return re.sub(r"[-_.]?\d+", "", a.lower()) == re.sub(r"[-_.]?\d+", "", b.lower())
 
 
 def near_miss(name: str, known: str, *, case_matters: bool = True) -> bool:
@@ -73,9 +73,9 @@ class EnvironmentNearMiss(Rule):
     against a conventional name: `Production` alone is fine), or within one edit
     (names of 4 to 6 characters) or two edits (7 or more) where swapping two neighbouring
     letters counts as one edit. Names that differ only in a short token or a number
-    (`prod-us`/`prod-eu`, `node1`/`node2`) are taken as deliberate. Between two names of
-    the same file, the rarer one is reported (the later one on a tie). Names computed by
-    `${{ }}` expressions are not judged.
+    (`prod-us`/`prod-eu`, `node1`/`node2`, `prod-2`/`prod`) are taken as deliberate.
+    Between two names of the same file, the rarer one is reported (the later one on a
+    tie). Names computed by `${{ }}` expressions are not judged.
 
     ## Why is this bad?
     GitHub creates an environment the first time a job names it, silently and with no

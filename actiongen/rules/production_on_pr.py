@@ -136,7 +136,9 @@ class ProductionOnPr(Rule):
     that is skipped skips this job too, unless its `if:` uses `always()`, `failure()`
     or `cancelled()`. An environment computed by an expression
     (`${{ github.event_name == 'push' && 'production' || 'staging' }}`) is evaluated the
-    same way. Triggers of a calling workflow (`workflow_call`) are not known here.
+    same way. Triggers of a calling workflow (`workflow_call`) are not known here, and
+    runs started by other events about a pull request (`issue_comment` commands,
+    `workflow_run` after a pull request's workflow) are not judged.
 
     ## Why is this bad?
     A pull request is untrusted, unreviewed code. If a production deploy runs for it,
