@@ -500,3 +500,92 @@ def test_exact_version_files() -> None:
     assert exact_node("node", "24") == "24"
     assert exact_python("# pinned\n3.12.4\n") == "3.12.4"
     assert exact_python("pypy3.10-7.3.12\n") is None
+
+
+# --------------------------------------------------------------------------- more layouts
+
+
+def test_setup_py_and_pipfile_projects(tmp_path: Path) -> None:
+    write(tmp_path / "setup", {"setup.py": 'from setuptools import setup\nsetup(name="legacy")\n'})
+    assert project_of(tmp_path / "setup").name == "legacy"
+    write(tmp_path / "pipenv", {
+        "Pipfile": '[packages]\nflask = "*"\nredis = "*"\n[dev-packages]\npytest = "*"\n',
+        "Pipfile.lock": "{}", "tests/test_app.py": "",
+    })
+    project = project_of(tmp_path / "pipenv")
+    assert project.install == (
+        "python -m pip install pipenv && pipenv install --dev --system --deploy")
+    assert project.commands["unit"] == "python -m pytest"
+    assert set(project.services) == {"redis"}
+
+
+def test_tooling_manifest_at_root_and_the_app_in_a_folder(tmp_path: Path) -> None:
+    # The root package.json only runs commit hooks; the service lives in services/api.
+    write(tmp_path, {
+        "package.json": '{"devDependencies": {"husky": "9"}}',
+        "services/api/go.mod": "module example.com/api\n\ngo 1.23\n",
+        "services/api/main_test.go": "package main\n",
+        # Examples and fixtures are not the project, even when broken.
+        "examples/demo/Cargo.toml": "[package\n",
+        "tests/fixtures/package.json": "{",
+    })
+    detection = detect(tmp_path)
+    assert detection.project is not None
+    assert (detection.project.language, detection.project.directory) == ("go", "services/api")
+    data = from_detection(detection).descriptor()
+    assert data["commands"]["unit"] == "cd services/api && go test -race ./..."
+
+
+def test_broken_manifest_in_a_folder_does_not_stop_detection(tmp_path: Path) -> None:
+    write(tmp_path, {"web/package.json": "{", "api/pyproject.toml": '[project]\nname = "api"\n'})
+    assert project_of(tmp_path).directory == "api"
+    # ...unless it is the only candidate: then its error is the answer.
+    write(tmp_path / "only", {"web/package.json": "{"})
+    with pytest.raises(ManifestError, match=r"^web/package\.json:1:2: invalid JSON"):
+        detect(tmp_path / "only")
+
+
+def test_platform_files_choose_a_deploy_preset(tmp_path: Path) -> None:
+    write(tmp_path / "fly", {"package.json": '{"scripts": {"test": "jest"}}',
+                             "fly.toml": 'app = "shop-api"\n'})
+    plan = from_detection(detect(tmp_path / "fly"))
+    assert [(e.name, e.preset, e.options, e.url) for e in plan.environments] == [
+        ("staging", "fly", {"app": "shop-api-staging"}, "https://shop-api-staging.fly.dev"),
+        ("production", "fly", {"app": "shop-api"}, "https://shop-api.fly.dev")]
+    # Kubernetes rolls out an image or applies manifests: a helm chart alone is neither.
+    write(tmp_path / "helm", {"go.mod": "module x\n\ngo 1.22\n", "helm/Chart.yaml": ""})
+    plan = from_detection(detect(tmp_path / "helm"))
+    assert {e.preset for e in plan.environments} == {None}
+    (tmp_path / "helm" / "Dockerfile").write_text("FROM scratch\n")
+    plan = from_detection(detect(tmp_path / "helm"))
+    assert {e.preset for e in plan.environments} == {"kubernetes"}
+    write(tmp_path / "k8s", {"go.mod": "module x\n\ngo 1.22\n", "k8s/deploy.yaml": ""})
+    plan = from_detection(detect(tmp_path / "k8s"))
+    assert [(e.preset, e.options) for e in plan.environments] == [
+        ("kubernetes", {"manifests": "k8s"})] * 2
+
+
+def test_libraries_publish_on_tags(tmp_path: Path) -> None:
+    write(tmp_path / "npm", {"package.json": json.dumps({
+        "name": "@acme/util", "main": "dist/index.js",
+        "scripts": {"build": "tsc", "test": "vitest run"}}), "package-lock.json": "{}"})
+    plan = from_detection(detect(tmp_path / "npm"))
+    assert [(e.name, e.preset) for e in plan.environments] == [("npm", "npm")]
+    # A private package, or an app framework, is not published.
+    write(tmp_path / "app", {"package.json": json.dumps({
+        "name": "site", "private": True, "main": "index.js", "scripts": {"build": "next build"},
+        "dependencies": {"next": "15"}})})
+    plan = from_detection(detect(tmp_path / "app"))
+    assert [e.name for e in plan.environments] == ["staging", "production"]
+
+
+def test_deploy_scripts_become_deploy_commands(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": json.dumps({"scripts": {
+        "deploy:staging": "sst deploy --stage staging", "deploy": "sst deploy",
+        "rollback": "sst rollback"}})})
+    plan = from_detection(detect(tmp_path))
+    staging, production = plan.environments
+    assert staging.run == "npm run deploy:staging"
+    assert production.run == "npm run deploy -- production"
+    assert production.rollback == "npm run rollback"
+    assert not [p for p in plan.placeholders if p.endswith((".run", ".rollback.run"))]

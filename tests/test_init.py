@@ -245,7 +245,8 @@ def test_terminal_questions_show_defaults_and_take_answers(
     monkeypatch.setattr("sys.stdin", Terminal("\n".join(answers) + "\n"))
     assert init(root) == 0
     out = capsys.readouterr().out
-    assert "Language (node, python, go, rust, java, ruby) [node]:" in out
+    assert "Language [node]:" in out
+    assert "Package manager [yarn]:" in out
     assert "Lint command ('-' for none) [yarn run lint]:" in out
     assert "Staging deploys from branch ('-' for no staging) [develop]:" in out
     from actiongen.descriptor import load_descriptor
@@ -265,14 +266,19 @@ def test_terminal_questions_show_defaults_and_take_answers(
 
 
 def test_choosing_another_language_detects_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     # A Go service with a package.json for its docs: the user says it is the Go project.
     root = tmp_path / "repo"
     root.mkdir()
     (root / "package.json").write_text('{"scripts": {"test": "jest", "lint": "eslint ."}}')
     (root / "go.mod").write_text("module example.com/svc\n\ngo 1.22\n")
-    monkeypatch.setattr("sys.stdin", Terminal("node\n" + "\n" * 40))
+    monkeypatch.setattr("sys.stdin", Terminal("cobol\nnode\n" + "\n" * 40))
     assert init(root) == 0
+    captured = capsys.readouterr()
+    assert "Language [go]:" in captured.out
+    # An unknown language is asked again, with the choices.
+    assert "please answer one of: node, python, go, rust, java, ruby" in captured.err
     text = (root / DESCRIPTOR).read_text()
     assert "language: node" in text and "npm run lint" in text
 

@@ -119,6 +119,53 @@ def test_descriptor_round_trips(generated: Generated, name: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+# --------------------------------------------------------------------------- other layouts
+
+# Small repositories beside the samples: platforms, libraries, monorepos, odd installs.
+VARIANTS: dict[str, dict[str, str]] = {
+    "fly": {"package.json": '{"scripts": {"test": "jest"}}', "package-lock.json": "{}",
+            "fly.toml": 'app = "shop-api"\n'},
+    "vercel": {"package.json": '{"scripts": {"build": "next build", "lint": "next lint"},'
+                               ' "dependencies": {"next": "15"}}',
+               "pnpm-lock.yaml": "", "vercel.json": "{}"},
+    "kubernetes": {"go.mod": "module example.com/api\n\ngo 1.23\n", "k8s/deploy.yaml": "",
+                   "Dockerfile": "FROM scratch\n", "main_test.go": "package main\n"},
+    "compose": {"requirements.txt": "flask\nredis\npytest\n", "tests/test_app.py": "",
+                "Dockerfile": "FROM python:3.13\n", "docker-compose.prod.yml": "services: {}\n"},
+    "npm-library": {"package.json": '{"name": "@acme/util", "main": "dist/index.js", '
+                                    '"scripts": {"build": "tsc", "test": "vitest run"}}',
+                    "package-lock.json": "{}"},
+    "no-lockfile": {"package.json": '{"scripts": {"test": "node --test", "start": "node ."}}'},
+    "monorepo": {"frontend/package.json": '{"scripts": {"build": "vite build"}}',
+                 "backend/pyproject.toml": '[project]\nname = "api"\n'
+                                           'dependencies = ["psycopg", "alembic", "pytest"]\n',
+                 "backend/uv.lock": "", "backend/alembic.ini": "", "backend/tests/t.py": ""},
+    "pipenv": {"Pipfile": '[packages]\ndjango = "*"\nmysqlclient = "*"\n', "manage.py": ""},
+    "yarn-berry": {"package.json": '{"packageManager": "yarn@4.5.0", "workspaces": ["pkgs/*"]}',
+                   "yarn.lock": "", ".yarnrc.yml": "", "pkgs/a/package.json":
+                   '{"scripts": {"test": "vitest run", "lint": "eslint ."}}'},
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_other_layouts_pass_every_tool(tmp_path: Path, name: str) -> None:
+    root = tmp_path / name
+    for rel, text in VARIANTS[name].items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    assert main(["init", str(root), "--yes"]) == 0
+    tool("shellcheck")
+    checks = [
+        [tool("actionlint"), "-no-color", "-oneline", WORKFLOW],
+        [tool("zizmor"), "--offline", "--no-progress", "-q", WORKFLOW],
+        [tool("check-jsonschema"), "-q", "--builtin-schema", "vendor.github-workflows", WORKFLOW],
+        [sys.executable, "-m", "actiongen", "check", "--fail-on", "note", WORKFLOW],
+    ]
+    for args in checks:
+        result = run(args, root)
+        assert result.returncode == 0, (args[0], result.stdout + result.stderr)
+
+
 # --------------------------------------------------------------------------- the seed's shape
 
 

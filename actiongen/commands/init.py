@@ -266,10 +266,9 @@ def _question(label: str, default: str) -> str:
 
 
 def _choose(label: str, default: str | None, choices: tuple[str, ...]) -> str:
-    """An answer from ``choices``; asks again on anything else."""
-    shown = f"{label} ({', '.join(choices)})"
+    """An answer from ``choices``; asks again, listing them, on anything else."""
     while True:
-        answer = _question(shown, default or "")
+        answer = _question(label, default or "")
         if answer in choices:
             return answer
         print(f"  please answer one of: {', '.join(choices)}", file=sys.stderr)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from actiongen.detect.manifest import ManifestError
 from actiongen.detect.project import LANGUAGES, Project
 
 __all__ = ["Detection", "Project", "detect", "detect_language"]
@@ -21,6 +22,11 @@ _MODULES = {"node": "node", "python": "python", "go": "golang", "rust": "rust",
             "java": "java", "ruby": "ruby"}
 # Directory names that usually hold the deployable application in a monorepo.
 _PREFERRED_DIRS = ("app", "api", "backend", "server", "service", "web", "src")
+# Folders whose manifests belong to examples, fixtures or tooling, not to the project.
+_NOT_PROJECT_DIRS = frozenset({
+    "test", "tests", "testdata", "fixtures", "__fixtures__", "examples", "example", "samples",
+    "sample", "docs", "doc", "scripts", "tools", "hack", "e2e", "benchmarks", "bench",
+})
 
 
 @dataclass
@@ -53,9 +59,20 @@ def detect(root: Path) -> Detection:
     from actiongen.detect.files import subdirectories
 
     found = _detect_in(root, ".")
-    if not found:
+    # Look below the root when nothing is there, or only tooling (a package.json for commit
+    # hooks, a requirements.txt for docs): monorepos keep their apps in folders.
+    if not any(p.commands for p in found):
+        broken: ManifestError | None = None
         for sub in subdirectories(root, 2):
-            found.extend(_detect_in(root, sub.relative_to(root).as_posix()))
+            if set(sub.relative_to(root).parts) & _NOT_PROJECT_DIRS:
+                continue
+            try:
+                found.extend(_detect_in(root, sub.relative_to(root).as_posix()))
+            except ManifestError as exc:
+                # A broken manifest in some folder must not stop init; unless nothing works.
+                broken = broken or exc
+        if not found and broken is not None:
+            raise broken
     found.sort(key=_rank, reverse=True)
     for project in found:
         _finish(root, project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from actiongen.detect import manifest
@@ -34,17 +35,29 @@ APP_FRAMEWORKS_NODE = ("next", "nuxt", "react-scripts", "@remix-run/dev", "@svel
                        "astro", "gatsby", "express", "fastify", "@nestjs/core", "koa", "hono")
 APP_FRAMEWORKS_PYTHON = ("django", "flask", "fastapi", "starlette", "streamlit", "gunicorn",
                          "uvicorn", "litestar", "sanic", "aiohttp")
+MANIFEST_DIRS = ("k8s", "kubernetes", "deploy/k8s", "deploy/kubernetes")
 DEPLOY_SCRIPTS = ("scripts/deploy.sh", "bin/deploy", "deploy.sh", "script/deploy")
 
 
 def apply(root: Path, project: Project) -> None:
     """Set ``project.deploy_preset`` / ``deploy_run`` from what the repository holds."""
     here = root / project.directory
+    bases = [project.directory, "."] if project.directory != "." else ["."]
     for name, preset in PLATFORM_FILES:
-        if (here / name).exists() or (root / name).exists():
-            project.deploy_preset = preset
-            project.note(f"{name} -> deploy preset {preset}")
-            break
+        rel = next((r for r in (name if b == "." else f"{b}/{name}" for b in bases)
+                    if (root / r).exists()), None)
+        if rel is None:
+            continue
+        project.deploy_preset = preset
+        project.note(f"{rel} -> deploy preset {preset}")
+        if name == "fly.toml":
+            _fly_app(root, rel, project)
+        elif preset == "compose" and rel != "compose.yaml":
+            project.deploy_options["file"] = rel
+        elif preset == "kubernetes" and name in MANIFEST_DIRS and (root / rel).is_dir():
+            # Plain manifests are applied before the rollout (helm charts are not).
+            project.deploy_options["manifests"] = rel
+        break
     if project.language == "node":
         _node_scripts(root, project)
     for script in DEPLOY_SCRIPTS:
@@ -54,6 +67,17 @@ def apply(root: Path, project: Project) -> None:
             project.note(f"{script} -> deploy command")
     if project.deploy_preset is None and not project.deploy_run and project.dockerfile is None:
         _library(root, project)
+
+
+def _fly_app(root: Path, rel: str, project: Project) -> None:
+    try:
+        data = manifest.read_toml(root, rel)
+    except manifest.ManifestError:
+        return  # flyctl reports its own file's errors; init only wanted the app name
+    app = data.get("app") if data else None
+    if isinstance(app, str) and re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", app):
+        project.deploy_options["app"] = app
+        project.note(f"{rel} app -> fly app {app}")
 
 
 def _node_scripts(root: Path, project: Project) -> None:

@@ -175,6 +175,8 @@ def from_detection(detection: Detection, project: Project | None = None) -> Plan
         plan.artifacts = [project.build_output]
     if project.dockerfile:
         plan.image = image_name(detection, project)
+        if detection.slug is None:
+            plan.placeholders.append("image")
     plan.environments = environments(detection, project, plan)
     if any(not _publishes(env) for env in plan.environments):
         plan.health = "/health"
@@ -225,7 +227,7 @@ def environments(detection: Detection, project: Project, plan: Plan) -> list[Env
         if "build" not in plan.commands or not plan.artifacts:
             return []
         return [EnvironmentPlan(name=preset, preset=preset)]
-    if preset == "kubernetes" and not plan.image:
+    if preset == "kubernetes" and not plan.image and "manifests" not in project.deploy_options:
         preset = None
     if preset is not None and preset not in AUTO_PRESETS:
         preset = None
@@ -233,14 +235,17 @@ def environments(detection: Detection, project: Project, plan: Plan) -> list[Env
     production_branch = "master" if "master" in known and "main" not in known else "main"
     staging_branch = next((b for b in ("develop", "development", "dev", "staging") if b in known),
                           "develop")
-    slug = re.sub(r"[^a-z0-9]+", "-", project.name.lower()).strip("-") or "app"
+    # A DNS label: it becomes a host name in placeholder URLs and a Fly app name.
+    slug = re.sub(r"[^a-z0-9]+", "-", project.name.lower())[:40].strip("-") or "app"
     out = []
     for name, branch in (("staging", staging_branch), ("production", production_branch)):
         env = EnvironmentPlan(name=name, branches=[branch])
         if preset is not None:
             env.preset = preset
+            env.options = {k: v for k, v in project.deploy_options.items() if k != "app"}
             if preset == "fly":
-                app = slug if name == "production" else f"{slug}-staging"
+                base = project.deploy_options.get("app") or slug
+                app = base if name == "production" else f"{base}-staging"
                 env.options = {"app": app}
                 env.url = f"https://{app}.fly.dev"
             elif preset != "vercel":

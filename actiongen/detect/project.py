@@ -62,6 +62,8 @@ class Project:
     #: What ``build`` leaves behind for the test and deploy jobs (a path or glob).
     build_output: str | None = None
     deploy_preset: str | None = None
+    #: The preset's options the repository tells (fly.toml's app, the compose file...).
+    deploy_options: dict[str, str] = field(default_factory=dict)
     #: Deploy command per environment ("staging", "production"); under "*" a command for
     #: every environment, which takes the environment's name as its argument.
     deploy_run: dict[str, str] = field(default_factory=dict)

@@ -29,10 +29,12 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     pyproject = manifest.read_toml(root, pyproject_rel) or {}
     requirements = [_join(directory, r) for r in _REQUIREMENT_FILES
                     if (root / _join(directory, r)).is_file()]
-    has_setup = any((here / n).is_file() for n in ("setup.py", "setup.cfg", "Pipfile"))
+    has_setup = any((here / n).is_file() for n in ("setup.py", "setup.cfg"))
+    pipfile = manifest.read_toml(root, _join(directory, "Pipfile"))
     real_pyproject = any(k in pyproject for k in ("project", "build-system")) or \
         "poetry" in _table(pyproject, "tool")
-    if not (real_pyproject or requirements or has_setup or (here / "manage.py").is_file()):
+    if not (real_pyproject or requirements or has_setup or pipfile is not None
+            or (here / "manage.py").is_file()):
         return None
     tool = _table(pyproject, "tool")
     poetry = _table(tool, "poetry")
@@ -40,19 +42,28 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     project = Project(
         language="python",
         name=project_name(_str(meta.get("name")) or _str(poetry.get("name"))
-                          or _django_project(root, directory), here.resolve().name),
+                          or _setup_name(root, directory) or _django_project(root, directory),
+                          here.resolve().name),
         version=DEFAULT_VERSIONS["python"],
         package_manager="pip",
         directory=directory,
     )
-    project.note(f"{pyproject_rel if real_pyproject else (requirements or ['setup.py'])[0]} "
-                 "-> language python")
+    first = pyproject_rel if real_pyproject else next(
+        iter(requirements), "Pipfile" if pipfile is not None else "setup.py")
+    project.note(f"{first} -> language python")
     _package_manager(root, directory, tool, project)
     _version(root, directory, meta, poetry, project)
     deps, extras = _dependencies(pyproject, root, requirements)
+    for section in ("packages", "dev-packages"):
+        deps |= {normalize(n) for n in _table(pipfile, section)}
     _commands(here, pyproject, tool, deps, project)
     _services(deps, extras, project)
-    if project.package_manager == "pip":
+    if project.package_manager == "pip" and pipfile is not None and not requirements:
+        # Pipenv installs into the job's Python (--system), from the lock when there is one.
+        locked = " --deploy" if (here / "Pipfile.lock").is_file() else ""
+        project.install = f"python -m pip install pipenv && pipenv install --dev --system{locked}"
+        project.note(f"Pipfile -> install with pipenv: {project.install}")
+    elif project.package_manager == "pip":
         uses_pytest = any("pytest" in c for c in project.commands.values())
         project.install = _pip_install(directory, requirements, meta, has_setup,
                                        uses_pytest and "pytest" not in deps)
@@ -78,6 +89,17 @@ def _pip_install(directory: str, requirements: list[str], meta: dict[str, Any], 
     if add_pytest:
         parts.append("pytest")
     return "python -m pip install " + " ".join(parts) if parts else "python -m pip install ."
+
+
+def _setup_name(root: Path, directory: str) -> str | None:
+    """The ``name`` setup.cfg's [metadata] or setup.py's ``setup(name=...)`` gives."""
+    cfg = manifest.read_text(root, _join(directory, "setup.cfg")) or ""
+    match = re.search(r"^\[metadata\][^\[]*?^name\s*=\s*([\w.\-]+)", cfg, re.MULTILINE | re.DOTALL)
+    if match:
+        return match.group(1)
+    setup = manifest.read_text(root, _join(directory, "setup.py")) or ""
+    match = re.search(r"\bname\s*=\s*['\"]([\w.\-]+)['\"]", setup)
+    return match.group(1) if match else None
 
 
 def _django_project(root: Path, directory: str) -> str | None:
