@@ -251,16 +251,21 @@ def _commands(here: Path, pyproject: dict[str, Any], tool: dict[str, Any], deps:
     standalone = "uvx " if pm == "uv" else "pipx run "
 
     lint: list[str] = []
+    why: list[str] = []
     if "ruff" in deps:
         lint.append(f"{run}ruff check .")
+        why.append("ruff dependency")
     elif "ruff" in tool or (here / "ruff.toml").is_file() or (here / ".ruff.toml").is_file():
         lint.append(f"{standalone}ruff check .")
+        why.append("ruff configuration")
     elif "flake8" in deps:
         lint.append(f"{run}flake8")
+        why.append("flake8 dependency")
     if "black" in deps:
         lint.append(f"{run}black --check .")
+        why.append("black dependency")
     if lint:
-        project.set_command("lint", " && ".join(lint), "ruff/flake8/black")
+        project.set_command("lint", " && ".join(lint), " + ".join(why))
 
     mypy = _table(tool, "mypy")
     if "mypy" in deps:
