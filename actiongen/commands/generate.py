@@ -50,7 +50,15 @@ def _locate(explicit: Path | None) -> tuple[Path, Path]:
             descriptor = root / ".github" / "actiongen.yaml"
     if not descriptor.is_file():
         raise UserError(f"{descriptor}: no descriptor here; run `actiongen init` to write one")
-    return descriptor, root
+    return _shorter(descriptor), root
+
+
+def _shorter(path: Path) -> Path:
+    """``path`` relative to the working directory when it lies below it (for messages)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _display(root: Path, rel: str) -> str:
