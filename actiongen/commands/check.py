@@ -17,12 +17,9 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from actiongen.config import Config
-    from actiongen.engine import FileResult
     from actiongen.rules.base import Rule
 
 _ACTION_NAMES = ("action.yml", "action.yaml")
-#: Below this many files a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 48
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
               ".pytest_cache", ".ruff_cache", "site-packages", "vendor", "third_party"}
 
@@ -59,6 +56,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="colour text output (auto: only on a terminal; honours NO_COLOR)")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                    help="worker processes (default 0: one per core when there are many files)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show files done and findings so far on standard error "
+                   "(default: only when it is a terminal)")
     p.set_defaults(run=run)
 
 
@@ -146,43 +146,6 @@ def repository_files(root: str) -> list[str]:
     return sorted(set(shown))
 
 
-def check_files(files: Sequence[str], config: Config, rules: Sequence[type[Rule]],
-                jobs: int = 0) -> list[FileResult]:
-    """Check ``files`` in order, in worker processes when there are many."""
-    from actiongen import engine
-
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    if jobs == 0 and len(files) < PARALLEL_THRESHOLD:
-        workers = 1
-    workers = min(workers, len(files))
-    if workers <= 1 or sys.platform == "win32":
-        return [engine.check_file(f, config, rules) for f in files]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork: the children inherit loaded rules (plugins included) without re-importing.
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, len(files) // (workers * 8))
-    with ProcessPoolExecutor(workers, mp_context=context,
-                             initializer=_init_worker, initargs=(config, list(rules))) as pool:
-        return list(pool.map(_check_in_worker, files, chunksize=chunk))
-
-
-_WORKER: tuple[Config, list[type[Rule]]] | None = None
-
-
-def _init_worker(config: Config, rules: list[type[Rule]]) -> None:
-    global _WORKER
-    _WORKER = (config, rules)
-
-
-def _check_in_worker(path: str) -> FileResult:
-    from actiongen import engine
-
-    assert _WORKER is not None
-    return engine.check_file(path, *_WORKER)
-
-
 def use_color(choice: str, stream: TextIO, to_file: bool) -> bool:
     """``--color``: always, never, or (auto) only on a terminal, honouring NO_COLOR/FORCE_COLOR."""
     if choice != "auto":
@@ -248,11 +211,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
 
-    results = check_files(files, config, rules, args.jobs)
+    from actiongen import parallel
+
     color = use_color(args.color, sys.stdout, args.output is not None) and args.format == "text"
-    buf = io.StringIO()
-    reporter(args.format, color=color, root=root, rules=rules).report(results, buf)
-    _write(args, buf.getvalue())
+    rep = reporter(args.format, color=color, root=root, rules=rules)
+    checked = parallel.check_files(files, config, rules, args.jobs)
+    progress = parallel.Progress.for_stream(len(files), sys.stderr, args.progress)
+    if args.output is None and parallel.is_streaming(rep):
+        _write(args, "")  # prepares standard output (encoding errors) before streaming to it
+        results = parallel.report_as_checked(rep, checked, sys.stdout, progress)
+    else:  # a document (json, sarif, ...) or a file written atomically: all at once
+        results = parallel.collect(checked, progress)
+        buf = io.StringIO()
+        rep.report(results, buf)
+        _write(args, buf.getvalue())
     if fail_on is None:
         return 0
     worst = max((f.severity for r in results for f in r.findings), default=None)
