@@ -50,7 +50,8 @@ SAMPLES = {
                       commands={"lint": "yarn run lint", "unit": "yarn run test",
                                 "integration": "yarn run test:integration",
                                 "migrate": "yarn run migrate"}),
-    "node-bun": dict(language="node", pm="bun", version="24", services={"postgres"},
+    # With bun the version is bun's (none stated: latest).
+    "node-bun": dict(language="node", pm="bun", version="latest", services={"postgres"},
                      commands={"typecheck": "bun run typecheck", "unit": "bun run test",
                                "lint": "bunx biome ci .",
                                "migrate": "bunx prisma migrate deploy"}),
@@ -135,6 +136,13 @@ def test_node_lockfile_decides_the_package_manager(tmp_path: Path, lockfile: str
     write(tmp_path, {"package.json": '{"name": "x"}', lockfile: ""})
     project = project_of(tmp_path)
     assert (project.package_manager, project.lockfile) == (manager, lockfile)
+
+
+def test_bun_version_is_bun_s_own(tmp_path: Path) -> None:
+    write(tmp_path / "a", {"package.json": '{"packageManager": "bun@1.1.30"}', ".nvmrc": "20"})
+    write(tmp_path / "b", {"package.json": "{}", "bun.lock": "", ".bun-version": "1.2.2\n"})
+    assert project_of(tmp_path / "a").version == "1.1.30"
+    assert project_of(tmp_path / "b").version == "1.2.2"
 
 
 def test_package_manager_field_wins_over_lockfile(tmp_path: Path) -> None:

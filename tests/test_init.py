@@ -225,8 +225,8 @@ def test_terminal_questions_show_defaults_and_take_answers(
     answers = [
         "",                     # Language [node]
         "orders",               # Project name
-        "",                     # Node version [22]
         "",                     # Package manager [yarn]
+        "",                     # Node.js version [22]
         "",                     # Lint command
         "-",                    # Type-check: none (there is none; '-' keeps it so)
         "yarn run build",       # Build command: a new one
@@ -247,6 +247,7 @@ def test_terminal_questions_show_defaults_and_take_answers(
     out = capsys.readouterr().out
     assert "Language [node]:" in out
     assert "Package manager [yarn]:" in out
+    assert "Node.js version [22]:" in out
     assert "Lint command ('-' for none) [yarn run lint]:" in out
     assert "Staging deploys from branch ('-' for no staging) [develop]:" in out
     from actiongen.descriptor import load_descriptor

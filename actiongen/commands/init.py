@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from actiongen.detect.plan import Plan
 
 DESCRIPTOR = ".github/actiongen.yml"
+DEFAULT_WORKFLOW = ".github/workflows/ci-cd.yml"
 SERVICES = ("postgres", "mysql", "redis")
+_RUNTIMES = {"node": "Node.js", "python": "Python", "go": "Go", "rust": "Rust", "java": "Java",
+             "ruby": "Ruby"}
 _STAGE_LABELS = {
     "lint": "Lint command", "typecheck": "Type-check command", "build": "Build command",
     "unit": "Unit test command", "integration": "Integration test command",
@@ -49,13 +52,14 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.is_dir():
         raise UserError(f"{args.path}: not a directory")
+    if not args.force:
+        # Before reading or asking anything: the answer would be thrown away.
+        _refuse_existing(root, [DESCRIPTOR, DEFAULT_WORKFLOW])
     detection = detect(root)
     interactive = not args.yes and sys.stdin.isatty()
     if not args.yes and not interactive:
         print("actiongen: standard input is not a terminal; taking the detected defaults "
               "(pass --yes to say so)", file=sys.stderr)
-    if not args.force:
-        _refuse_existing(root, [DESCRIPTOR])
     plan = _ask(root, detection) if interactive else _default_plan(root, detection)
     files, setup = _render(plan)
     if not args.force:
@@ -186,9 +190,12 @@ def _ask(root: Path, detection: Detection) -> Plan:
             package_manager=PACKAGE_MANAGERS[language][0], directory=directory)
     plan: Plan = from_detection(detection, project)
     plan.name = _question("Project name", plan.name) or plan.name
-    plan.version = _question(f"{language.capitalize()} version", plan.version) or plan.version
     plan.package_manager = _choose("Package manager", plan.package_manager,
                                    PACKAGE_MANAGERS[language])
+    if plan.package_manager == "bun" and project.package_manager != "bun":
+        plan.version = "latest"  # the version is bun's own when bun runs the project
+    runtime = "Bun" if plan.package_manager == "bun" else _RUNTIMES[language]
+    plan.version = _question(f"{runtime} version", plan.version) or plan.version
     for stage, label in _STAGE_LABELS.items():
         answer = _question(label + " ('-' for none)", plan.commands.get(stage, ""))
         if answer:

@@ -63,7 +63,11 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     )
     project.note(f"{rel} -> language node")
     _package_manager(root, directory, package, project)
-    _version(root, directory, package, project)
+    if project.package_manager == "bun":
+        # With bun the descriptor's version is bun's own: bun is the runtime.
+        _bun_version(root, directory, package, project)
+    else:
+        _version(root, directory, package, project)
     workspaces = _workspaces(root, directory, package)
     deps = _dependencies(package)
     for member in workspaces:
@@ -133,6 +137,30 @@ def _package_manager(root: Path, directory: str, package: dict[str, Any],
 def _upwards(directory: str) -> list[str]:
     parts = [] if directory in ("", ".") else directory.split("/")
     return ["/".join(parts[:i]) or "." for i in range(len(parts), -1, -1)]
+
+
+def _bun_version(root: Path, directory: str, package: dict[str, Any], project: Project) -> None:
+    project.version = "latest"
+    declared = _str(package.get("packageManager")) or ""
+    match = re.fullmatch(r"bun@(\d+\.\d+\.\d+)(?:\+.*)?", declared.strip())
+    if match:
+        project.version = match.group(1)
+        project.note(f"package.json packageManager -> bun {project.version}")
+        return
+    for candidate in _upwards(directory):
+        rel = _join(candidate, ".bun-version")
+        text = (manifest.read_text(root, rel) or "").strip()
+        if re.fullmatch(r"v?\d+(\.\d+){0,2}", text):
+            project.version = text.lstrip("v")
+            project.note(f"{rel} -> bun {project.version}")
+            return
+    engines = package.get("engines")
+    spec = engines.get("bun") if isinstance(engines, dict) else None
+    if isinstance(spec, str):
+        match = re.search(r"(\d+\.\d+(?:\.\d+)?)", spec)
+        if match:
+            project.version = match.group(1)
+            project.note(f"package.json engines.bun {spec!r} -> bun {project.version}")
 
 
 def _version(root: Path, directory: str, package: dict[str, Any], project: Project) -> None:
