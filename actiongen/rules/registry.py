@@ -11,8 +11,11 @@ not a rule is reported on stderr and skipped, so a broken plugin never stops a c
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
 from typing import Any
 
 from actiongen.findings import Severity
@@ -63,11 +66,71 @@ def _warn(message: str) -> None:
     print(f"actiongen: warning: {message}", file=sys.stderr)
 
 
+@dataclass(frozen=True, slots=True)
+class EntryPoint:
+    name: str
+    value: str
+
+    def load(self) -> Any:
+        module, _, attr = self.value.partition(":")
+        obj: Any = import_module(module.strip())
+        for part in attr.strip().split(".") if attr.strip() else ():
+            obj = getattr(obj, part)
+        return obj
+
+
+def entry_points(group: str) -> list[EntryPoint]:
+    """The entry points of ``group`` in the installed distributions on ``sys.path``.
+
+    What ``importlib.metadata.entry_points(group=...)`` answers, read straight from
+    each ``*.dist-info/entry_points.txt``: importing importlib.metadata costs 20-30 ms,
+    a fifth of a one-file check.  As there, the first distribution of a name on
+    ``sys.path`` wins.
+    """
+    found: list[EntryPoint] = []
+    seen: set[str] = set()
+    for base in sys.path:
+        try:
+            entries = sorted(os.scandir(base or "."), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            dist = name.split("-", 1)[0].rsplit(".", 1)[0].lower().replace("-", "_")
+            if dist in seen:
+                continue
+            seen.add(dist)
+            try:
+                with open(os.path.join(entry.path, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            if group in text:
+                found.extend(_parse_entry_points(text, group))
+    return found
+
+
+def _parse_entry_points(text: str, group: str) -> list[EntryPoint]:
+    out: list[EntryPoint] = []
+    section = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            continue
+        if section == group and "=" in line:
+            key, _, value = line.partition("=")
+            out.append(EntryPoint(key.strip(), value.strip()))
+    return out
+
+
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[type[Rule], ...]:
     """Every known rule class, sorted by id."""
-    from importlib.metadata import entry_points
-
     builtins: dict[str, type[Rule]] = {}
     plugins: dict[str, tuple[type[Rule], str]] = {}
     # Sorted so that which of two clashing plugins wins does not depend on install order.
