@@ -317,6 +317,11 @@ def _with_environment(job: Job, ev: StepEvidence) -> StageInfo:
         v, where = named
         return StageInfo(v.stage, f"its {where} says `{v.word}` before a deploy word: a "
                          f"rehearsal, with environment `{env}` for its secrets", "name")
+    if (named is not None and named[0].strong and named[0].stage == "other"
+            and not _DEPLOY_TARGET.search(env)):
+        v, where = named  # a bot's job ("report", "backport") holding its token in one
+        return StageInfo("other", f"its {where} says `{v.word}`, and environment `{env}` is "
+                         "not a deploy target", "name")
     if named is not None and named[0].strong and not ev.deploy:
         v, where = named
         if v.word in ("gate", "gates", "approval", "approve"):
