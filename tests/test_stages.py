@@ -270,3 +270,25 @@ def test_called_workflow_name_counts() -> None:
 def test_every_job_gets_a_stage_in_order() -> None:
     got = stages_of(PIPELINE)
     assert list(got) == ["test", "deploy", "e2e-staging", "health-check", "smoke"]
+
+
+def test_a_verify_job_that_probes_the_live_service() -> None:
+    jobs = """\
+  deploy:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: ./deploy.sh
+  verify:
+    runs-on: ubuntu-latest
+    steps:
+      - run: curl --fail https://example.com/healthz
+  wait-for-server:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./serve & curl --retry 5 http://localhost:8080/health && npm test
+"""
+    got = stages_of(jobs)
+    assert got["verify"].stage == "verify"
+    assert "probe a live service" in got["verify"].reason
+    assert got["wait-for-server"].stage == "test"  # localhost: the job's own server

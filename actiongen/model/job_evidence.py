@@ -150,6 +150,16 @@ _COMMIT_USES = re.compile(
     r"|action-shellcheck|commitlint|action-semantic-pull-request|ruff-action|psf/black"
     r"|zizmor-action|markdownlint|eslint"
 )
+#: Probing a running service: a health or smoke check, an HTTP probe, a load test.  A
+#: probe of localhost waits for a service the job itself started (a test's set-up).
+_VERIFY_RUN = _Commands(
+    ("curl", "wget", "smoke", "health", "k6", "newman", "lighthouse"),
+    r"(?:curl|wget)\b(?![^\n]*(?:localhost|127\.0\.0\.1|0\.0\.0\.0))"
+    r"[^\n]*https?://[^\s'\"]*(?:health|ready|alive|liveness|/status|/ping)",
+    r"(?:smoke[-_:]?tests?|health[-_]?checks?)\b",
+    r"k6\s+run\b", r"newman\s+run\b", r"lighthouse\b",
+)
+_VERIFY_USES = re.compile(r"health|smoke|uptime|lighthouse|grafana/k6|url-check")
 
 
 def _action(step: Step) -> str:
@@ -173,13 +183,14 @@ def _with_true(step: Step, key: str) -> bool:
     return value.value is True or "${{" in value.text or value.text.lower() == "true"
 
 
-_RUN = {"test": _TEST_RUN, "build": _BUILD_RUN, "commit": _COMMIT_RUN}
-_USES = {"test": _TEST_USES, "build": _BUILD_USES, "commit": _COMMIT_USES}
+_RUN = {"test": _TEST_RUN, "verify": _VERIFY_RUN, "build": _BUILD_RUN, "commit": _COMMIT_RUN}
+_USES = {"test": _TEST_USES, "verify": _VERIFY_USES, "build": _BUILD_USES,
+         "commit": _COMMIT_USES}
 
 
 class StepEvidence:
-    """For each kind of work (``deploy``, ``test``, ``build``, ``commit``), a quote of
-    the first step that does it, or None.  Worked out on first use: most jobs are
+    """For each kind of work (``deploy``, ``verify``, ``test``, ``build``, ``commit``), a
+    quote of the first step that does it, or None.  Worked out on first use: most jobs are
     placed by their names, and reading long scripts is the expensive part."""
 
     __slots__ = ("_found", "_scripts", "_steps")
@@ -197,6 +208,10 @@ class StepEvidence:
     @property
     def deploy(self) -> str | None:
         return self.get("deploy")
+
+    @property
+    def verify(self) -> str | None:
+        return self.get("verify")
 
     @property
     def test(self) -> str | None:

@@ -248,8 +248,9 @@ def _name_verdict(job: Job) -> tuple[NameVerdict, str] | None:
 
 
 def _by_steps(ev: StepEvidence) -> tuple[str, str] | None:
-    """The stage the steps alone show: deploying beats testing beats building."""
-    for stage in ("deploy", "test", "build", "commit"):
+    """The stage the steps alone show: deploying beats testing beats probing a live
+    service beats building beats linting."""
+    for stage in ("deploy", "test", "verify", "build", "commit"):
         quote = ev.get(stage)
         if quote:
             return stage, quote
@@ -266,6 +267,9 @@ def _refine_weak(v: NameVerdict, where: str, ev: StepEvidence) -> StageInfo:
                                  "steps")
     if v.stage == "commit" and ev.test and not ev.deploy:
         return StageInfo("test", f"{said} and its steps run tests (`{ev.test}`)", "steps")
+    if v.stage == "commit" and ev.verify and not ev.deploy:
+        return StageInfo("verify", f"{said} and its steps probe a live service "
+                         f"(`{ev.verify}`)", "steps")
     if v.stage == "build" and ev.deploy:
         return StageInfo("deploy", f"{said} and its steps deploy (`{ev.deploy}`)", "steps")
     return StageInfo(v.stage, said, "name")
@@ -285,7 +289,8 @@ def _by_name_and_steps(job: Job, ev: StepEvidence) -> StageInfo:
     by_steps = _by_steps(ev)
     if by_steps is not None:
         stage, quote = by_steps
-        verb = {"deploy": "deploy", "test": "run tests", "build": "build", "commit": "lint"}[stage]
+        verb = {"deploy": "deploy", "test": "run tests", "verify": "probe a live service",
+                "build": "build", "commit": "lint"}[stage]
         return StageInfo(stage, f"its steps {verb} (`{quote}`)", "steps")
     return StageInfo("other", "no configuration, environment, name or step places it", "none")
 
