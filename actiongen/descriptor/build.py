@@ -102,7 +102,7 @@ class _Builder:
                 self.problem(where, f"{_show(name)} is not a {what} name GitHub accepts",
                              "use letters, digits and _, not starting with a digit or GITHUB_")
                 ok = False
-            if not _ENV_NAME.match(str(env_name)):
+            if ok and not _ENV_NAME.match(str(env_name)):
                 self.problem(where, f"{_show(env_name)} is not an environment variable name",
                              "use letters, digits and _, not starting with a digit or GITHUB_")
                 ok = False

@@ -34,6 +34,8 @@ _ESCAPES = {
     "\ufeff": "\\uFEFF",
 }
 
+_BREAKS = frozenset("\x85\u2028\u2029")
+
 EXPRESSION_OPEN = "${{"
 #: What ``${{`` in a value becomes: an expression that yields the text ``${{``.
 NEUTRAL_OPEN = "${{ '${{' }}"
@@ -107,10 +109,13 @@ def block(value: str, indent: int, *, expressions: bool = False) -> str:
     lines = text.split("\n")
     trailing = len(text) - len(text.rstrip("\n"))
     body = text.rstrip("\n").split("\n")
+    first = next((line for line in body if line), "")
     safe = (
         trailing <= 1
-        and all(_printable(c) or c == "\t" for line in lines for c in line)
-        and not body[0].startswith((" ", "\t"))
+        # Line breaks YAML 1.1 knows beyond \n (NEL, LS, PS) would split a block line.
+        and all((_printable(c) and c not in _BREAKS) or c == "\t" for line in lines for c in line)
+        # The first non-empty line sets the block's indentation: it must not add its own.
+        and not first.startswith((" ", "\t"))
         and not any(line.endswith((" ", "\t")) for line in body)
         and "\r" not in text
     )

@@ -1,0 +1,261 @@
+"""Generator safety under hostile descriptor values (hypothesis, fixed seed, bounded).
+
+Values holding YAML syntax (``: ``, ``#``, quotes, ``&``, ``*``, ``|``), GitHub
+expressions (``${{ secrets.X }}``), newlines and unicode go into commands, names, URLs,
+branch, environment and secret names.  For each descriptor, either:
+
+* it is refused with a :class:`DescriptorError` that names the key path, or
+* the output parses, has exactly the structure the descriptor asks for, every value
+  reads back as typed (after GitHub's own ``${{ '${{' }}`` evaluation), no value became an
+  expression or a key, and the output passes ``actiongen check`` (the self-check).
+
+Run longer with ``ACTIONGEN_PROPERTY_EXAMPLES=2000 pytest tests/test_generate_properties.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from actiongen.descriptor import DescriptorError, from_data
+from actiongen.render import render_workflows
+from actiongen.render.quote import NEUTRAL_OPEN
+
+from .gallery import data_of
+
+EXAMPLES = int(os.environ.get("ACTIONGEN_PROPERTY_EXAMPLES", "60"))
+SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+#: Pieces that break naive YAML or template emitters.
+NASTY = [
+    ": ", " #", "#", "'", '"', "\\", "\n", "\r\n", "\t", "${{", "}}", "${{ secrets.TOKEN }}",
+    "${{ github.event.pull_request.title }}", "&anchor", "*alias", "|", ">", "- ", "---",
+    "...", "{", "}", "[", "]", ",", "%", "@", "`", "!", "?", "~", "null", "true", "0x1F",
+    "é", "ß", "日本", "🚀", "\u2028", "\u0085", "\ufeff", " ", "  ", "$HOME", "$(id)", ";",
+]
+printable = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=4)
+#: Any text, control characters included (which must be refused, never emitted).
+text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(min_size=1, max_size=4)),
+                min_size=1, max_size=6).map("".join)
+line = text.map(lambda s: s.replace("\n", " ").replace("\r", " "))
+#: Text without control characters: everything here must render.
+plain_text = st.lists(st.one_of(st.sampled_from(NASTY), printable), min_size=1,
+                      max_size=6).map("".join)
+plain_line = plain_text.map(lambda s: s.replace("\n", " ").replace("\r", " "))
+name_chars = st.lists(st.sampled_from(
+    [*"abcXYZ019_-./ ", ":", "#", "'", '"', "$", "{", "}", "*", "é", "\n", "~", "@{", ".."]
+), min_size=1, max_size=10).map("".join)
+
+
+def base(**over: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": "app",
+        "language": "node",
+        "commands": {"lint": "npm run lint", "build": "npm run build", "unit": "npm test",
+                     "migrate": "npm run migrate"},
+        "deploy": {
+            "production": {"branch": "main", "url": "https://app.example.com",
+                           "run": "./deploy.sh", "secrets": ["DEPLOY_TOKEN"],
+                           "rollback": {"run": "./rollback.sh"}},
+        },
+        "verify": {"health": "/healthz", "smoke": "npm run smoke"},
+    }
+    data.update(over)
+    return data
+
+
+def read_back(value: str) -> str:
+    """What GitHub makes of a rendered value: ``${{ '${{' }}`` evaluates to ``${{``."""
+    return value.replace(NEUTRAL_OPEN, "${{")
+
+
+_ALLOWED_EXPRESSION = re.compile(
+    r"^(?:'\$\{\{'|github\.[\w.]+|secrets\.[A-Za-z_]\w*|vars\.[A-Za-z_]\w*|matrix\.version"
+    r"|steps\.[\w-]+\.outputs\.[\w-]+|needs\.[\w-]+\.outputs\.[\w-]+"
+    r"|github\.event\.pull_request\.number \|\| github\.ref"
+    r"|github\.event_name == 'pull_request'"
+    r"|!contains\(needs\.\*\.result, 'failure'\) && !contains\(needs\.\*\.result, 'cancelled'\))$"
+)
+
+
+def expressions_of(value: str) -> list[str]:
+    return [m.strip() for m in re.findall(r"\$\{\{(.*?)\}\}", value)]
+
+
+def walk(node: Any, path: tuple[Any, ...] = ()) -> Any:
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from walk(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from walk(v, (*path, i))
+
+
+def render(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The rendered workflow as data, None when the descriptor was (cleanly) refused."""
+    try:
+        desc = from_data(data, source="actiongen.yml")
+        files = render_workflows(desc)  # includes the self-check: parse + every rule
+    except DescriptorError as exc:
+        assert exc.problems, "a refusal names at least one problem"
+        for problem in exc.problems:
+            assert problem.path or problem.message, problem
+        assert str(exc).startswith("actiongen.yml: ")
+        return None
+    (text,) = files.values()
+    wf = data_of(text)
+    assert set(wf) == {"name", "on", "permissions", "concurrency", "jobs"}
+    for path, value in walk(wf):
+        if isinstance(value, str):
+            for expr in expressions_of(value):
+                assert _ALLOWED_EXPRESSION.match(expr), (path, expr)
+    return wf
+
+
+def step(wf: dict[str, Any], job: str, name: str) -> dict[str, Any]:
+    matches = [s for s in wf["jobs"][job]["steps"] if s.get("name") == name]
+    assert len(matches) == 1, (job, name, [s.get("name") for s in wf["jobs"][job]["steps"]])
+    return matches[0]
+
+
+_JOB_KEYS = {"name", "needs", "if", "runs-on", "timeout-minutes", "permissions", "environment",
+             "concurrency", "outputs", "steps", "services", "env", "strategy"}
+_STEP_KEYS = {"name", "id", "if", "uses", "run", "with", "env"}
+
+
+def assert_no_injected_keys(wf: dict[str, Any]) -> None:
+    for job_id, job in wf["jobs"].items():
+        assert set(job) <= _JOB_KEYS, job_id
+        for s in job["steps"]:
+            assert set(s) <= _STEP_KEYS, (job_id, s)
+
+
+@SETTINGS
+@given(lint=plain_text, build=plain_text, unit=plain_text, migrate=plain_text,
+       smoke=plain_text, deploy=plain_text, rollback=plain_text)
+def test_commands_read_back_verbatim(lint: str, build: str, unit: str, migrate: str,
+                                     smoke: str, deploy: str, rollback: str) -> None:
+    data = base()
+    data["commands"] = {"lint": lint, "build": build, "unit": unit, "migrate": migrate}
+    data["verify"]["smoke"] = smoke
+    data["deploy"]["production"]["run"] = deploy
+    data["deploy"]["production"]["rollback"] = {"run": rollback}
+    wf = render(data)
+    assert wf is not None, "commands without control characters are never refused"
+    assert_no_injected_keys(wf)
+    assert list(wf["jobs"]) == [
+        "lint", "build", "unit", "migrate-production", "deploy-production",
+        "verify-production", "rollback-production"]
+    assert read_back(step(wf, "lint", "Lint")["run"]) == lint
+    assert read_back(step(wf, "build", "Build")["run"]) == build
+    assert read_back(step(wf, "unit", "Unit tests")["run"]) == unit
+    assert read_back(step(wf, "migrate-production", "Migrate")["run"]) == migrate
+    assert read_back(step(wf, "verify-production", "Smoke tests")["run"]) == smoke
+    assert read_back(step(wf, "deploy-production", "Deploy")["run"]) == deploy
+    assert read_back(step(wf, "rollback-production", "Roll back")["run"]) == rollback
+    assert step(wf, "deploy-production", "Deploy")["env"]["DEPLOY_TOKEN"] == (
+        "${{ secrets.DEPLOY_TOKEN }}")
+
+
+@SETTINGS
+@given(command=text)
+def test_any_command_renders_or_is_refused_for_a_control_character(command: str) -> None:
+    data = base()
+    data["commands"]["unit"] = command
+    wf = render(data)
+    if wf is None:
+        assert re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", command)
+    else:
+        assert read_back(step(wf, "unit", "Unit tests")["run"]) == command
+
+
+def one_hostile(fields: dict[str, tuple[list[str], st.SearchStrategy[str]]],
+                ) -> st.SearchStrategy[dict[str, str]]:
+    """Every field valid, or exactly one drawn from its hostile strategy, so most
+    descriptors render and each field's hostile values still get their turn."""
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, str]:
+        odd = draw(st.sampled_from([None, *fields]))
+        return {key: draw(hostile if key == odd else st.sampled_from(valid))
+                for key, (valid, hostile) in fields.items()}
+    return build()
+
+
+@SETTINGS
+@given(one_hostile({
+    "name": (["app", "Shop API", "@acme/web", "naïve: app #1"], plain_line),
+    "path": (["healthz", "api/health?full=1", "x#y", "%7B%7D"], plain_line),
+    "artifact": (["dist/", ".next/", "build/libs/app.jar", "out dir/ä"], plain_line),
+    "version": (["22", "lts/*", "3.12", "1.22.x"], line),
+}))
+def test_names_paths_and_versions(values: dict[str, str]) -> None:
+    name, path, artifact, version = (values[k] for k in ("name", "path", "artifact", "version"))
+    data = base(name=name, artifacts=[artifact], version=version)
+    data["verify"]["health"] = "/" + path
+    wf = render(data)
+    if wf is None:
+        return
+    assert_no_injected_keys(wf)
+    assert read_back(wf["name"]) == name
+    health = step(wf, "verify-production", "Health check")["env"]["HEALTH_URL"]
+    assert read_back(health) == "https://app.example.com/" + path
+    upload = step(wf, "build", "Upload build artifacts")["with"]["path"]
+    assert read_back(upload).split("\n") == ["actiongen-build.txt", artifact]
+    setup = step(wf, "lint", "Set up Node.js")["with"]["node-version"]
+    assert setup == version
+
+
+@SETTINGS
+@given(one_hostile({
+    "branch": (["main", "release/*", "it's", "a&b", 'q"uote', "x#y", "é"], name_chars),
+    "env_name": (["production", "prod eu", "Staging-2", "live.v2"], name_chars),
+    "secret": (["DEPLOY_TOKEN", "_x", "a1"], name_chars),
+    "tag": (["v", "release-", "r'", "v#"], name_chars),
+}))
+def test_refs_environments_and_secret_names(values: dict[str, str]) -> None:
+    branch, env_name, secret, tag = (values[k] for k in ("branch", "env_name", "secret", "tag"))
+    data = base()
+    production = data["deploy"].pop("production")
+    production.update(branch=branch, tags=[tag + "*"], secrets=[secret])
+    data["deploy"][env_name] = production
+    wf = render(data)
+    if wf is None:
+        return
+    assert_no_injected_keys(wf)
+    deploy = next(j for j in wf["jobs"] if j.startswith("deploy-"))
+    job = wf["jobs"][deploy]
+    assert job["environment"]["name"] == env_name
+    assert wf["on"]["push"]["branches"] == [branch]
+    assert wf["on"]["push"]["tags"] == [tag + "*"]
+    assert step(wf, deploy, "Deploy")["env"][secret] == "${{ secrets." + secret + " }}"
+    # The guard compares against exactly this branch and tag prefix.
+    from actiongen.model.conditions import evaluate, scenario
+
+    assert evaluate(job["if"], scenario("push", f"refs/heads/{branch}")) is True
+    assert evaluate(job["if"], scenario("push", f"refs/tags/{tag}1.0")) is True
+    other = "actiongen-x" + branch
+    expected = branch.endswith("*") and other.startswith(branch.rstrip("*"))
+    assert evaluate(job["if"], scenario("push", f"refs/heads/{other}")) is expected
+    assert evaluate(job["if"], scenario("pull_request", "refs/pull/1/merge")) is False
+
+
+@SETTINGS
+@given(url_path=plain_line)
+def test_urls(url_path: str) -> None:
+    url = "https://app.example.com/" + url_path
+    data = base()
+    data["deploy"]["production"]["url"] = url
+    wf = render(data)
+    if wf is None:
+        assert re.search(r"\s", url_path) or re.search(r"[\x00-\x1f\x7f]", url_path) \
+            or any(0xD800 <= ord(c) <= 0xDFFF for c in url_path) or not url_path.isprintable()
+        return
+    job = wf["jobs"]["deploy-production"]
+    assert read_back(job["environment"]["url"]) == url
+    assert read_back(step(wf, "verify-production", "Smoke tests")["env"]["BASE_URL"]) == url
