@@ -259,3 +259,22 @@ def test_urls(url_path: str) -> None:
     job = wf["jobs"]["deploy-production"]
     assert read_back(job["environment"]["url"]) == url
     assert read_back(step(wf, "verify-production", "Smoke tests")["env"]["BASE_URL"]) == url
+
+
+no_expression = plain_text.filter(lambda s: "${{" not in s)
+
+
+@SETTINGS
+@given(name=no_expression, run=no_expression, env_value=no_expression,
+       key=st.sampled_from(["before", "after"]))
+def test_extra_steps_keep_their_structure(name: str, run: str, env_value: str, key: str) -> None:
+    # Extra steps are GitHub syntax written by the user: they come out exactly as given,
+    # and no value in them can open a key or a new step.
+    hook = {"name": name, "run": run, "env": {"NOTE": env_value}}
+    data = base(steps={"build": {key: [hook]}})
+    wf = render(data)
+    assert wf is not None
+    assert_no_injected_keys(wf)
+    steps = wf["jobs"]["build"]["steps"]
+    build_at = next(i for i, s in enumerate(steps) if s.get("name") == "Build")
+    assert steps[build_at - 1 if key == "before" else build_at + 1] == hook
