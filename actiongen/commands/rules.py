@@ -20,10 +20,12 @@ def run(args: argparse.Namespace) -> int:
         rule = get_rule(args.rule)
         if rule is None:
             raise UserError(f"unknown rule {args.rule!r}; `actiongen rules` lists them")
-        sys.stdout.write(f"# {rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.documentation()}\n")
+        sys.stdout.write(
+            f"# {rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.documentation()}\n"
+        )
         return 0
     rules = all_rules()
     width = max(len(r.id) for r in rules)
     for r in rules:
-        sys.stdout.write(f"{r.id:<{width}}  {str(r.severity):<7}  {r.summary}\n")
+        sys.stdout.write(f"{r.id:<{width}}  {r.severity!s:<7}  {r.summary}\n")
     return 0
