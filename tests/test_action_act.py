@@ -20,7 +20,12 @@ output to ``$RESULTS_DIR`` (passed with ``--env``).  act gives every step its ow
 ``$GITHUB_STEP_SUMMARY`` file, as GitHub does, and prints the file's content in the log
 (``Summary - ...``) when the step ends: the summary is asserted there.
 
-The four runs are independent, so they run at the same time.
+A fifth run is this repository's own CI job (``actiongen`` in
+``.github/workflows/ci-cd.yml``) on a copy of this checkout: it uses the action as
+``uses: ./`` (``github.action_path`` is then the workspace) and hands the SARIF file to
+``github/codeql-action/upload-sarif``, stubbed to keep what it receives.
+
+The runs are independent, so they run at the same time.
 """
 
 from __future__ import annotations
@@ -37,7 +42,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from .conftest import ROOT, shared_path
 from .worktree import copy_working_tree, git
@@ -154,6 +158,25 @@ jobs:
           check-drift: "true"
 """
 
+UPLOAD_STUB = """\
+name: upload-sarif stub
+description: Stands in for github/codeql-action/upload-sarif in the act test.
+inputs:
+  sarif_file:
+    description: the SARIF file
+    required: true
+  category:
+    description: ignored
+    required: false
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        SARIF_FILE: ${{ inputs.sarif_file }}
+      run: mkdir -p "$RESULTS_DIR" && cp "$SARIF_FILE" "$RESULTS_DIR/uploaded.sarif"
+"""
+
 STUB = """\
 name: setup-python stub
 description: Stands in for actions/setup-python in the act test.
@@ -200,12 +223,17 @@ class ActRun:
         return "\n".join(blocks)
 
 
-def _setup_python_pin() -> str:
-    """The setup-python reference action.yml uses, so the stub follows pin updates."""
-    steps = YAML(typ="safe").load(ROOT / "action.yml")["runs"]["steps"]
-    uses = [s["uses"] for s in steps if str(s.get("uses", "")).startswith("actions/setup-python@")]
-    assert len(uses) == 1, uses
-    return str(uses[0])
+def _pin(repository: str) -> str:
+    """``owner/repo@sha`` as this repository pins it (action.yml or its CI workflow), so
+    the stubs follow pin updates."""
+    texts = [(ROOT / "action.yml").read_text("utf-8"),
+             (ROOT / ".github/workflows/ci-cd.yml").read_text("utf-8")]
+    pins = {m for text in texts
+            for m in re.findall(rf"uses: ({re.escape(repository)})(?:/[^@\s]+)?(@[0-9a-f]{{40}})",
+                                text)}
+    assert len(pins) == 1, pins
+    ((name, ref),) = pins
+    return f"{name}{ref}"
 
 
 def _sample_repo(path: Path, action: str, *, drifted: bool) -> None:
@@ -242,24 +270,40 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ActRun]:
     stub.mkdir()
     (stub / "action.yml").write_text(STUB.format(python=json.dumps(sys.executable)), "utf-8")
 
-    started: dict[str, tuple[subprocess.Popen[str], Path, Path]] = {}
+    # (scenario, repository, workflow, job): the sample repository's four jobs, and
+    # this repository's own CI job that runs the action with `uses: ./`.
+    scenarios: list[tuple[str, Path, str, str]] = []
     for job in ("everything", "lenient", "strict", "drift"):
         repo = base / job / "repo"
         repo.mkdir(parents=True)
         _sample_repo(repo, action, drifted=job == "drift")
-        results, log = base / job / "results", base / job / "act.log"
-        args = ["act", "push", "-j", job, "-W", ".github/workflows/actiongen.yml",
+        scenarios.append((job, repo, ".github/workflows/actiongen.yml", job))
+    own = base / "own-ci" / "repo"
+    copy_working_tree(own)
+    git(own, "init", "-q")
+    git(own, "add", "-A")
+    git(own, "commit", "-q", "-m", "this checkout")
+    scenarios.append(("own-ci", own, ".github/workflows/ci-cd.yml", "actiongen"))
+    upload = base / "upload-sarif-stub"
+    (upload / "upload-sarif").mkdir(parents=True)
+    (upload / "upload-sarif" / "action.yml").write_text(UPLOAD_STUB, "utf-8")
+
+    started: dict[str, tuple[subprocess.Popen[str], Path, Path]] = {}
+    for name, repo, workflow, job in scenarios:
+        results, log = base / name / "results", base / name / "act.log"
+        args = ["act", "push", "-j", job, "-W", workflow,
                 "-P", "ubuntu-latest=-self-hosted",
-                "--action-cache-path", str(base / job / "cache"),
+                "--action-cache-path", str(base / name / "cache"),
                 "--no-cache-server",
-                "--local-repository", f"{_setup_python_pin()}={stub}",
+                "--local-repository", f"{_pin('actions/setup-python')}={stub}",
+                "--local-repository", f"{_pin('github/codeql-action')}={upload}",
                 "--local-repository", f"{action}={checkout}",
                 "--env", f"RESULTS_DIR={results}"]
         with log.open("w") as out:
             proc = subprocess.Popen(args, cwd=repo, stdout=out, stderr=subprocess.STDOUT,
                                     text=True, start_new_session=True,
                                     env={**os.environ, "NO_COLOR": "1"})
-        started[job] = (proc, log, results)
+        started[name] = (proc, log, results)
 
     deadline = time.monotonic() + TIMEOUT
     done: dict[str, ActRun] = {}
@@ -340,3 +384,16 @@ def test_drift_fails_with_the_diff(runs: dict[str, ActRun]) -> None:
     summary = run.summaries()
     assert "### actiongen: generated workflows drifted" in summary, summary
     assert "```diff" in summary
+
+
+def test_own_ci_runs_the_action_on_this_repository(runs: dict[str, ActRun]) -> None:
+    # `uses: ./` in .github/workflows/ci-cd.yml: github.action_path is the checkout.
+    run = runs["own-ci"]
+    assert run.returncode == 0, run.log
+    assert "Job succeeded" in run.log
+    summary = run.summaries()
+    assert re.search(r"No findings in \d+ files\.", summary), summary
+    assert "### actiongen: workflows are up to date" in summary
+    # The upload step ran (its stub kept what it was given): a SARIF log with no results.
+    uploaded = json.loads((run.results / "uploaded.sarif").read_text("utf-8"))
+    assert uploaded["runs"][0]["results"] == []
