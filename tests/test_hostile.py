@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,30 +72,35 @@ class Run:
         return [f for f in self.report["findings"] if f["path"] == str(path)]
 
 
+# A forked child's peak memory starts at its parent's size (pytest's, here), so the
+# check runs under this small fresh interpreter, which reports the child's rusage.
+_MEASURE = """
+import os, signal, sys
+pid = os.posix_spawn(sys.executable, sys.argv[2:], os.environ)
+signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
+signal.alarm(60)
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{os.waitstatus_to_exitcode(status)} {ru.ru_utime + ru.ru_stime} {ru.ru_maxrss}")
+"""
+
+
 def check(*paths: Path | str, cwd: Path, args: tuple[str, ...] = ()) -> Run:
     """``actiongen check -f json PATHS`` with its own rusage; killed if it hangs."""
-    out, err = cwd / "stdout.json", cwd / "stderr.txt"
+    out, err, usage = cwd / "stdout.json", cwd / "stderr.txt", cwd / "rusage.txt"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "actiongen", "check", "-f", "json", *args, *map(str, paths)]
     with out.open("wb") as o, err.open("wb") as e:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "actiongen", "check", "-f", "json", *args, *map(str, paths)],
-            cwd=cwd, stdout=o, stderr=e, env=env,
-        )
-    watchdog = threading.Timer(60, os.kill, (proc.pid, signal.SIGKILL))
-    watchdog.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        watchdog.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    assert proc.returncode != -signal.SIGKILL, "actiongen hung (killed after 60 s)"
+        subprocess.run([sys.executable, "-S", "-c", _MEASURE, str(usage), *cmd],
+                       cwd=cwd, stdout=o, stderr=e, env=env, timeout=120, check=True)
+    code_text, cpu_text, rss_text = usage.read_text(encoding="utf-8").split()
+    code = int(code_text)
+    assert code != -signal.SIGKILL, "actiongen hung (killed after 60 s)"
     stderr = err.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in stderr, stderr
-    assert proc.returncode in (0, 1), (proc.returncode, stderr)
+    assert code in (0, 1), (code, stderr)
     report = json.loads(out.read_text(encoding="utf-8"))
-    # ru_maxrss is in KiB on Linux
-    return Run(proc.returncode, report, stderr, usage.ru_utime + usage.ru_stime,
-               usage.ru_maxrss / 1024)
+    return Run(code, report, stderr, float(cpu_text), int(rss_text) / 1024)  # KiB on Linux
 
 
 def check_with_other(hostile: Path | str, tmp_path: Path) -> Run:
