@@ -138,6 +138,18 @@ def test_missing_descriptor(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "run `actiongen init`" in proc.stderr
 
 
+def test_checker_only_descriptor_generates_nothing(tmp_path: Path) -> None:
+    # A repository that uses actiongen only as a checker keeps its config in the same file.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "actiongen.yml").write_text("check:\n  fail-on: error\n")
+    for args in (("generate",), ("generate", "--check")):
+        proc = run_cli(*args, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert "nothing to generate" in proc.stdout
+    assert not (tmp_path / ".github" / "workflows").exists()
+
+
 def test_explicit_descriptor_path(tmp_path: Path) -> None:
     # A descriptor in .github/ of another directory generates into that repository.
     target = tmp_path / "other"

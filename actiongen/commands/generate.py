@@ -53,6 +53,18 @@ def _locate(explicit: Path | None) -> tuple[Path, Path]:
     return _shorter(descriptor), root
 
 
+def _checker_only(path: Path) -> bool:
+    """The file configures only the checker (a repository that generates nothing)."""
+    from actiongen.load import Mapping, load_bytes
+
+    try:
+        doc = load_bytes(str(path), path.read_bytes())
+    except OSError:
+        return False
+    root = doc.root
+    return isinstance(root, Mapping) and not doc.problems and set(root.keys()) <= {"check"}
+
+
 def _shorter(path: Path) -> Path:
     """``path`` relative to the working directory when it lies below it (for messages)."""
     try:
@@ -73,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
     from actiongen.render import render_workflows
 
     descriptor_path, root = _locate(args.descriptor)
+    if _checker_only(descriptor_path):
+        print(f"actiongen: {descriptor_path} holds only the checker's `check:` section; "
+              "nothing to generate")
+        return 0
     files = render_workflows(load_descriptor(descriptor_path))
     if args.check:
         return check_drift(root, files, args.format, sys.stdout)
