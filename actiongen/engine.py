@@ -6,13 +6,13 @@ One file never stops the run: unreadable files and crashing rules become finding
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Finding, Severity, Span
+from actiongen.lazyre import lazy_compile
 from actiongen.load import MAX_FILE_BYTES, Document, LoadProblem, Mapping, load_bytes
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 WORKFLOW_SUFFIXES = (".yml", ".yaml")
 ACTION_NAMES = ("action.yml", "action.yaml")
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
-_SUPPRESS = re.compile(r"(?:^|\s)#\s*actiongen:\s*ignore\[([^\]]*)\]")
+_SUPPRESS = lazy_compile(r"(?:^|\s)#\s*actiongen:\s*ignore\[([^\]]*)\]")
 
 
 @dataclass(slots=True)

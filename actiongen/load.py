@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Span
+from actiongen.lazyre import lazy_compile
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,10 +33,10 @@ MAX_DEPTH = 400
 #: real workflows stay far below (the largest of 703 real files is 425 KB, generated).
 MAX_FILE_BYTES = 1 << 20
 #: Lines starting with this many indentation or block-indicator characters may nest deeply.
-_DEEP_PREFIX = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH // 4}}}", re.MULTILINE)
+_DEEP_PREFIX = lazy_compile(rf"^[ \t?:-]{{{MAX_DEPTH // 4}}}", re.MULTILINE)
 
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(
+_INT = lazy_compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
+_FLOAT = lazy_compile(
     r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|[-+]?\.(inf|Inf|INF)$|\.(nan|NaN|NAN)$"
 )
 

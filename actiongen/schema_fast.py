@@ -14,8 +14,9 @@ to the same answers on the corpus, the fixtures and mutated documents.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
+
+from actiongen.lazyre import lazy_compile
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -173,7 +174,7 @@ class _Compiler:
     def _strings(self, schema: dict[str, Any]) -> Check | None:
         checks: list[Check] = []
         if "pattern" in schema:
-            search = re.compile(schema["pattern"]).search
+            search = lazy_compile(schema["pattern"]).search
             checks.append(lambda x: search(x) is not None)
         if "minLength" in schema:
             low = schema["minLength"]

@@ -7,13 +7,14 @@ Used to ask "can this job run for a pull request?" or "for a push to develop?".
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from actiongen.lazyre import lazy_compile
+
 _UNKNOWN = object()
 
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r"\s*(?:(?P<num>-?\d+(?:\.\d+)?)|(?P<str>'(?:[^']|'')*')|(?P<op>==|!=|<=|>=|&&|\|\||[!<>()\[\],.*])"
     r"|(?P<name>[A-Za-z_][\w\-]*))"
 )

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from actiongen.lazyre import lazy_compile
+
 if TYPE_CHECKING:
     from actiongen.findings import Span
     from actiongen.load import Document, Scalar
@@ -31,8 +33,8 @@ class Expression:
         return references(self.text)
 
 
-_STRING = re.compile(r"'(?:[^']|'')*'")
-_REF = re.compile(
+_STRING = lazy_compile(r"'(?:[^']|'')*'")
+_REF = lazy_compile(
     r"(?<![\w.\-])([A-Za-z_][\w\-]*(?:\s*(?:\.\s*[A-Za-z_*][\w\-]*|\[\s*'[^']*'\s*\]|\[\s*\*\s*\]))*)"
 )
 

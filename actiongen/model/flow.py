@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from actiongen.lazyre import lazy_compile
 from actiongen.model.expressions import references
 
 
@@ -50,7 +51,7 @@ _OPAQUE_FUNCTIONS = frozenset(
     {"contains", "startswith", "endswith", "hashfiles", "success", "always", "failure", "cancelled"}
 )
 
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r"""\s*(?:
       (?P<string>'(?:[^']|'')*')
     | (?P<number>-?(?:0x[0-9a-fA-F]+|0o[0-7]+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from actiongen.lazyre import lazy_compile
 from actiongen.load import Scalar
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class _Commands:
 
     def __init__(self, keywords: tuple[str, ...], *alternatives: str) -> None:
         self.keywords = keywords
-        self.pattern = re.compile("|".join(alternatives))
+        self.pattern = lazy_compile("|".join(alternatives))
 
     def find(self, text: str) -> tuple[int, int] | None:
         """Start and end of the first command in ``text`` that starts a word."""
@@ -72,25 +73,25 @@ _DEPLOY_RUN = _Commands(
     r"ansible-playbook\b", r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b",
 )
 #: A deploy, publish or release script run by path (``./scripts/release.sh``).
-_DEPLOY_SCRIPT = re.compile(r"(?:deploy|publish|release)[\w-]*\.(?:sh|py|js|mjs|ts|rb)\b")
-_DEPLOY_USES = re.compile(
+_DEPLOY_SCRIPT = lazy_compile(r"(?:deploy|publish|release)[\w-]*\.(?:sh|py|js|mjs|ts|rb)\b")
+_DEPLOY_USES = lazy_compile(
     r"deploy|publish|gh-pages|action-gh-release|release-action|create-release|upload-release"
     r"|goreleaser|chart-releaser|release-gem|wrangler|vercel|netlify|heroku|firebase"
     r"|changesets/action|semantic-release|release-please|ssh-action|scp-action|rsync"
     r"|blob-storage|s3-(?:sync|upload|deploy)|upload-s3|cloud-storage|r2-upload"
 )
 #: Actions whose names look like deploying but that prepare or report.
-_NOT_DEPLOY_USES = re.compile(
+_NOT_DEPLOY_USES = lazy_compile(
     r"upload-pages-artifact|configure-pages|release-drafter|deployments?$|deployment-status"
     r"|publish-unit-test|test-result|junit-report|test-reporter"
 )
-_DEPLOY_STEP_NAME = re.compile(
+_DEPLOY_STEP_NAME = lazy_compile(
     r"\b(?:deploy(?:ing)?|publish(?:ing)?|push(?:ing)?\s+(?:to|the|image|tag|docker|manifest)"
     r"|(?:build|tag)\s+and\s+push|upload\b.{0,30}\bto|create\s+(?:github\s+|a\s+)?release"
     r"|release\s+to)\b",
     re.IGNORECASE,
 )
-_NOT_DEPLOY_STEP_NAME = re.compile(
+_NOT_DEPLOY_STEP_NAME = lazy_compile(
     r"report|result|coverage|summary|comment|dry[\s_-]?run|artifact|local", re.IGNORECASE
 )
 
@@ -110,7 +111,7 @@ _TEST_RUN = _Commands(
     r"mvn\b[^\n]*\b(?:test|verify)\b", r"gradlew?\b[^\n]*\b(?:test|check)\b",
     r"make\s+(?:tests?[\w-]*|check(?![\w-]))", r"hatch\s+(?:run\s+)?test\b",
 )
-_TEST_USES = re.compile(
+_TEST_USES = lazy_compile(
     r"codecov/|coverallsapp|codeql-action/analyze|cypress-io/github-action|snyk/|trivy-action"
     r"|dependency-review-action|scorecard-action|semgrep|test-reporter|junit"
     r"|^\./[\w./-]*\btests?\b"
@@ -128,7 +129,7 @@ _BUILD_RUN = _Commands(
     r"(?:vite|next|nuxt|jekyll|mkdocs|gem|bazel|zig|swift|wasm-pack|goreleaser)\s+build\b",
     r"(?:^|&&|;)\s*make\b(?!.*\b(?:test|check|lint|format|deploy|publish|release)\b)",
 )
-_BUILD_USES = re.compile(
+_BUILD_USES = lazy_compile(
     r"upload-pages-artifact|build-push-action|maturin-action"
     r"|pypa/cibuildwheel|setup-buildx-action|rust-build"
 )
@@ -145,7 +146,7 @@ _COMMIT_RUN = _Commands(
     r"|prettier|tsc)[\w:-]*",
     r"make\s+(?:lint|format|fmt)\b",
 )
-_COMMIT_USES = re.compile(
+_COMMIT_USES = lazy_compile(
     r"pre-commit/action|golangci-lint-action|super-linter|reviewdog|crate-ci/typos|actionlint"
     r"|action-shellcheck|commitlint|action-semantic-pull-request|ruff-action|psf/black"
     r"|zizmor-action|markdownlint|eslint"
@@ -159,7 +160,7 @@ _VERIFY_RUN = _Commands(
     r"(?:smoke[-_:]?tests?|health[-_]?checks?)\b",
     r"k6\s+run\b", r"newman\s+run\b", r"lighthouse\b",
 )
-_VERIFY_USES = re.compile(r"health|smoke|uptime|lighthouse|grafana/k6|url-check")
+_VERIFY_USES = lazy_compile(r"health|smoke|uptime|lighthouse|grafana/k6|url-check")
 
 
 def _action(step: Step) -> str:
@@ -277,9 +278,9 @@ def step_evidence(job: Job) -> StepEvidence:
     return StepEvidence(job)
 
 
-_TRIVIAL_RUN = re.compile(r"(?:\s*(?:exit\s+\d+|echo\b[^\n]*|true|false|:)\s*(?:\n|$))+\Z")
-_NEEDS_RESULT = re.compile(r"needs\.[\w*-]+\.result")
-_GATE_USES = re.compile(r"alls-green|all-checks|wait-for-checks|workflow-conclusion")
+_TRIVIAL_RUN = lazy_compile(r"(?:\s*(?:exit\s+\d+|echo\b[^\n]*|true|false|:)\s*(?:\n|$))+\Z")
+_NEEDS_RESULT = lazy_compile(r"needs\.[\w*-]+\.result")
+_GATE_USES = lazy_compile(r"alls-green|all-checks|wait-for-checks|workflow-conclusion")
 
 
 def gate_evidence(job: Job) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from actiongen.lazyre import lazy_compile
 from actiongen.load import Mapping, Scalar
 from actiongen.model.conditions import Facts, evaluate, scenario
 from actiongen.model.workflow import str_items
@@ -34,13 +35,13 @@ PULL_REF = "refs/pull/1/merge"
 PREFIX_MARK = "-actiongen-sample"
 MERGE_QUEUE_REF = "refs/heads/gh-readonly-queue/main/pr-1"
 
-_REF_LITERAL = re.compile(r"'(refs/(?:heads|tags)/[^']*)'")
-_REF_PREFIX = re.compile(r"startswith\(\s*github\.ref\s*,\s*'(refs/(?:heads|tags)/[^']*)'",
+_REF_LITERAL = lazy_compile(r"'(refs/(?:heads|tags)/[^']*)'")
+_REF_PREFIX = lazy_compile(r"startswith\(\s*github\.ref\s*,\s*'(refs/(?:heads|tags)/[^']*)'",
                          re.IGNORECASE)
-_REF_NAME = re.compile(
+_REF_NAME = lazy_compile(
     r"github\.ref_name\s*[!=]=\s*'([^']+)'|'([^']+)'\s*[!=]=\s*github\.ref_name"
 )
-_STATUS_ANYWAY = re.compile(r"\b(always|failure|cancelled)\s*\(", re.IGNORECASE)
+_STATUS_ANYWAY = lazy_compile(r"\b(always|failure|cancelled)\s*\(", re.IGNORECASE)
 
 #: Events that run on the default branch (one of the branch candidates).
 _TAG_EVENTS = frozenset({"release", "create", "delete", "registry_package"})
@@ -95,9 +96,9 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(c))
         i += 1
     try:
-        return re.compile("".join(out) + r"\Z")
+        return lazy_compile("".join(out) + r"\Z")
     except re.error:
-        return re.compile(re.escape(pattern) + r"\Z")
+        return lazy_compile(re.escape(pattern) + r"\Z")
 
 
 def filter_allows(patterns: list[str], name: str) -> bool:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from actiongen.lazyre import lazy_compile
 from actiongen.model.job_evidence import StepEvidence, gate_evidence, step_evidence
 
 if TYPE_CHECKING:
@@ -57,26 +58,26 @@ class StageInfo:
 
 # Phrases first, so "pre-commit" is not "commit" and "dry-run" is one word.
 _PHRASES = [
-    (re.compile(r"pre-?commit"), "precommit"),
-    (re.compile(r"dry-?run"), "dryrun"),
-    (re.compile(r"pre-?release"), "prerelease"),
-    (re.compile(r"roll-?back"), "rollback"),
-    (re.compile(r"clean-?up"), "cleanup"),
-    (re.compile(r"type-?check(?:ing)?"), "typecheck"),
-    (re.compile(r"health-?checks?"), "health"),
-    (re.compile(r"smoke-?tests?"), "smoke"),
-    (re.compile(r"post-?deploy(?:ment)?"), "postdeploy"),
-    (re.compile(r"verify-(?:deploy(?:ment)?|prod(?:uction)?|staging|release)"
+    (lazy_compile(r"pre-?commit"), "precommit"),
+    (lazy_compile(r"dry-?run"), "dryrun"),
+    (lazy_compile(r"pre-?release"), "prerelease"),
+    (lazy_compile(r"roll-?back"), "rollback"),
+    (lazy_compile(r"clean-?up"), "cleanup"),
+    (lazy_compile(r"type-?check(?:ing)?"), "typecheck"),
+    (lazy_compile(r"health-?checks?"), "health"),
+    (lazy_compile(r"smoke-?tests?"), "smoke"),
+    (lazy_compile(r"post-?deploy(?:ment)?"), "postdeploy"),
+    (lazy_compile(r"verify-(?:deploy(?:ment)?|prod(?:uction)?|staging|release)"
                 r"|wait-for-(?:rollout|deploy(?:ment)?)"), "postdeploy"),
-    (re.compile(r"alls?-green|all-(?:jobs|checks)-(?:pass(?:ed)?|green)|required-checks?"
+    (lazy_compile(r"alls?-green|all-(?:jobs|checks)-(?:pass(?:ed)?|green)|required-checks?"
                 r"|checks?-pass(?:ed)?|ci-(?:status|success|passed|result|ok|done)"), "gate"),
-    (re.compile(r"lock-(?:threads?|issues?|prs?|closed)"), "lockbot"),
-    (re.compile(r"pre-?build"), "prebuild"),
-    (re.compile(r"(?:generate|compute|create|prepare|set|setup|get|define|calculate|make)-"
+    (lazy_compile(r"lock-(?:threads?|issues?|prs?|closed)"), "lockbot"),
+    (lazy_compile(r"pre-?build"), "prebuild"),
+    (lazy_compile(r"(?:generate|compute|create|prepare|set|setup|get|define|calculate|make)-"
                 r"(?:[a-z0-9]+-){0,3}matrix"), "matrixgen"),
-    (re.compile(r"dependency-review"), "scan"),
-    (re.compile(r"static-analysis"), "lint"),
-    (re.compile(r"release-notes"), "notes"),
+    (lazy_compile(r"dependency-review"), "scan"),
+    (lazy_compile(r"static-analysis"), "lint"),
+    (lazy_compile(r"release-notes"), "notes"),
 ]
 
 _WORDS: dict[str, tuple[str, bool]] = {}  # word -> (stage, strong)
@@ -123,9 +124,9 @@ _vocab("other", False, "setup prepare preparation plan planning init initialize 
        "sync tag tags prerelease prebuild fix autofix list get fetch find compute collect "
        "rebase merge board project")
 
-_EXPR = re.compile(r"\$\{\{.*?\}\}")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_EXPR = lazy_compile(r"\$\{\{.*?\}\}")
+_CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = lazy_compile(r"[^a-z0-9]+")
 
 
 def _normal(text: str) -> str:
@@ -307,7 +308,7 @@ def _configured(job_id: str, config: Config) -> StageInfo | None:
 
 
 #: Environment names that are deploy targets, not just a place to keep secrets.
-_DEPLOY_TARGET = re.compile(
+_DEPLOY_TARGET = lazy_compile(
     r"prod|live|stag|stg|preview|dev|qa|uat|sandbox|canary|release|pypi|npm|crate|pages"
     r"|docker|registry|publish|deploy|demo|beta|test|\$\{\{", re.IGNORECASE)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?$")
+from actiongen.lazyre import lazy_compile
+
+_SHA = lazy_compile(r"[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from actiongen.lazyre import lazy_compile
 from actiongen.load import Mapping, Scalar
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 # --- what a step does -------------------------------------------------------------
 
 #: Commands that put code on a running target (a cluster, a host, a platform).
-_DEPLOY_RUN = re.compile(
+_DEPLOY_RUN = lazy_compile(
     r"\bkubectl[ \t]+(?:-\S+[ \t]+)*(?:apply|set\s+image|replace|rollout\s+restart)\b"
     r"|\bhelm(?:file)?\s+(?:\S+[ \t]+)*?(?:upgrade|install|apply|sync)\b"
     r"|\bvercel\b[^\n]*(?:--prod\b|\bdeploy\b|\bpromote\b)"
@@ -55,16 +56,16 @@ _DEPLOY_KEYS = (
 )
 
 #: Actions that deploy; matched against ``owner/repo[/path]``, lower-cased.
-_DEPLOY_USES = re.compile(
+_DEPLOY_USES = lazy_compile(
     r"deploy|vercel|netlify|wrangler|cloudflare/pages-action|flyctl|actions-gh-pages"
     r"|ssh-action|scp-action|rsync|heroku|azure/(?:webapps|functions|k8s|aks)"
     r"|pulumi/actions|aws-actions/amazon-ecs-render"
 )
 #: Actions named like deployers that only record or report a deployment.
-_NOT_DEPLOY_USES = re.compile(r"deployments?$|deployment-(?:status|action)|bobheadxi/deployments")
+_NOT_DEPLOY_USES = lazy_compile(r"deployments?$|deployment-(?:status|action)|bobheadxi/deployments")
 
 #: Publishing a package or image to a registry: a release, not a deploy of a service.
-_PUBLISH_RUN = re.compile(
+_PUBLISH_RUN = lazy_compile(
     r"\b(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b|\bcargo\s+publish\b|\btwine\s+upload\b"
     r"|\b(?:uv|poetry|flit|hatch|pdm)\s+publish\b|\bgem\s+push\b|\bdocker\s+(?:image\s+)?push\b"
     r"|\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b|\bmvn\b[^\n]*\bdeploy\b"
@@ -76,20 +77,20 @@ _PUBLISH_RUN = re.compile(
 _PUBLISH_KEYS = (
     "publish", "upload", "push", "deploy", "goreleaser", "jreleaser", "release", "copy", "cp ",
 )
-_PUBLISH_USES = re.compile(
+_PUBLISH_USES = lazy_compile(
     r"pypi-publish|action-gh-release|release-action|build-push-action|goreleaser-action"
     r"|changesets/action|npm-publish|publish-immutable-action|crates-io-auth-action"
     r"|upload-release-asset|create-release|release-drafter|release-please"
 )
 
 #: Publishing to GitHub itself (a release, its assets, an immutable action package).
-_GITHUB_RELEASE = re.compile(
+_GITHUB_RELEASE = lazy_compile(
     r"\bgh\s+release\s+\w+|action-gh-release|release-action|create-release|release-drafter"
     r"|release-please|upload-release-asset|publish-immutable-action"
 )
 
 #: A check that the deployed thing answers: health, smoke, rollout status...
-_VERIFY_RUN = re.compile(
+_VERIFY_RUN = lazy_compile(
     r"\bcurl\b[^\n|;&]*(?:\s--fail\b|\s--fail-with-body\b|\s--retry\b|\s-[a-zA-Z]*f[a-zA-Z]*\b)"
     r"|\bwget\b[^\n]*--spider\b"
     r"|smoke|health|readiness|liveness|\bwait-for|\bwait-on\b|\bwait_for\b|\bwaitforit\b"
@@ -103,32 +104,32 @@ _VERIFY_KEYS = (
     "curl", "wget", "smoke", "health", "readiness", "liveness", "wait", "rollout", "helm",
     "k6", "newman", "playwright", "cypress", "e2e", "verify", "deploy",
 )
-_VERIFY_USES = re.compile(r"health|smoke|uptime|wait-for|url-check|lighthouse|synthetic")
-_VERIFY_NAME = re.compile(
+_VERIFY_USES = lazy_compile(r"health|smoke|uptime|wait-for|url-check|lighthouse|synthetic")
+_VERIFY_NAME = lazy_compile(
     r"\b(?:verify|verification|validate|smoke|health|check\s+deploy|post-deploy|e2e)", re.IGNORECASE
 )
 
 #: A deploy command that waits for the new version to be ready (and may undo it).
-_WAITS = re.compile(
+_WAITS = lazy_compile(
     r"\bhelm\b[^\n]*\s--(?:wait|atomic)\b|\bkubectl\b[^\n]*\s--wait\b|--wait-for-\w+"
     r"|\bfly(?:ctl)?\s+deploy\b[^\n]*--wait",
     re.IGNORECASE,
 )
 _WAITS_KEYS = ("--wait", "--atomic")
 #: Rolling back: the command, or the words of a step or job that does it.
-_ROLLBACK = re.compile(
+_ROLLBACK = lazy_compile(
     r"roll[\s_-]?back|rollout\s+undo|\bundo\b|\brevert\b|--atomic\b"
     r"|previous[\s_-]?(?:task|version|release|deployment)",
     re.IGNORECASE,
 )
 #: ``failure()`` in an ``if:``: the step or job runs when something failed.
-_ON_FAILURE = re.compile(r"\bfailure\s*\(\s*\)")
-_STATUS_FN = re.compile(r"\b(?:always|failure|cancelled)\s*\(\s*\)")
+_ON_FAILURE = lazy_compile(r"\bfailure\s*\(\s*\)")
+_STATUS_FN = lazy_compile(r"\b(?:always|failure|cancelled)\s*\(\s*\)")
 
-_NOTIFY = re.compile(r"notif|slack|discord|teams|status|summary|comment|announce", re.IGNORECASE)
+_NOTIFY = lazy_compile(r"notif|slack|discord|teams|status|summary|comment|announce", re.IGNORECASE)
 
 #: Database schema migrations: the commands of the common migration tools.
-_MIGRATION_RUN = re.compile(
+_MIGRATION_RUN = lazy_compile(
     r"\bdb:migrate\b|\bmigrate\s+deploy\b|\bprisma\s+(?:migrate\s+(?:deploy|dev|reset)|db\s+push)\b"
     r"|\balembic\s+(?:\S+[ \t]+)*?upgrade\b|\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b"
     r"|\bflyway\b[^\n]*\bmigrate\b|\bknex\s+migrate\b|\bsequelize(?:-cli)?\s+db:migrate\b"
@@ -141,19 +142,19 @@ _MIGRATION_RUN = re.compile(
     r"|\bmikro-orm\s+migration:up\b|\bnode-pg-migrate\s+up\b|\bmake\s+migrate\b",
     re.IGNORECASE,
 )
-_MIGRATION_USES = re.compile(r"flyway|liquibase|migrat")
+_MIGRATION_USES = lazy_compile(r"flyway|liquibase|migrat")
 
-_DRY_RUN = re.compile(r"dry[-_ ]?run|--dry\b", re.IGNORECASE)
+_DRY_RUN = lazy_compile(r"dry[-_ ]?run|--dry\b", re.IGNORECASE)
 
 # --- what a job is called -----------------------------------------------------------
 
 #: Words that say "this job deploys" by themselves.
-_STRONG_DEPLOY_NAME = re.compile(r"deploy|rollout|roll-out")
+_STRONG_DEPLOY_NAME = lazy_compile(r"deploy|rollout|roll-out")
 #: Words that may mean deploy (publish to a registry) or only build a release.
-_WEAK_DEPLOY_NAME = re.compile(r"release|publish|promote|ship|upload")
+_WEAK_DEPLOY_NAME = lazy_compile(r"release|publish|promote|ship|upload")
 #: Names of jobs that rehearse a deploy rather than perform it.
 #: (A *build*-and-publish job is not one: whether it pushes out decides.)
-_REHEARSAL_NAME = re.compile(
+_REHEARSAL_NAME = lazy_compile(
     r"dry[-_ ]?run|check|test|lint|verify|validate|plan|prepare|draft|notes|changelog"
     r"|pre-?release-version|smoke|label|board|notify"
 )
@@ -179,7 +180,7 @@ _IDENTIFIER_WORDS = frozenset((
     "OWNER", "REPO", "BUCKET", "HOST", "URL", "ENDPOINT",
 ))
 #: Secrets that are not deployment credentials even when their names look like one.
-_NOT_DEPLOY_SECRET = re.compile(r"^(?:GITHUB_TOKEN|CODECOV_TOKEN|SLACK\w*|DISCORD\w*)$")
+_NOT_DEPLOY_SECRET = lazy_compile(r"^(?:GITHUB_TOKEN|CODECOV_TOKEN|SLACK\w*|DISCORD\w*)$")
 
 
 @dataclass(frozen=True, slots=True)

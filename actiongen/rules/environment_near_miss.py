@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from actiongen.config import DEFAULT_PRODUCTION
 from actiongen.findings import Severity
+from actiongen.lazyre import lazy_compile
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 #: Names so common that a near-miss of them is a typo even without configuration.
 CONVENTIONAL = ("production", "staging")
-_TOKENS = re.compile(r"[-_./ ]+")
+_TOKENS = lazy_compile(r"[-_./ ]+")
 
 
 def distance(a: str, b: str, limit: int = 3) -> int:

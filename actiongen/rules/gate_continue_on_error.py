@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
+from actiongen.lazyre import lazy_compile
 from actiongen.load import Scalar
 from actiongen.model.conditions import Facts, evaluate
 from actiongen.rules._deploy import action_of, commands, condition_text, has
@@ -24,7 +25,7 @@ GATE_STAGES = ("commit", "build", "test")
 GATING_EVENTS = ("push", "pull_request", "pull_request_target", "merge_group", "workflow_call")
 
 #: Commands that lint, test, type-check, audit or scan.
-_GATE_RUN = re.compile(
+_GATE_RUN = lazy_compile(
     r"\b(?:eslint|ruff\s+(?:check|format\s+--check)|flake8|pylint|golangci-lint|cargo\s+clippy"
     r"|rubocop|stylelint|prettier\b[^\n]*--check|black\b[^\n]*--check|isort\b[^\n]*--check"
     r"|shellcheck|actionlint|zizmor|hadolint|markdownlint|yamllint|biome\s+(?:check|lint|ci)"
@@ -47,25 +48,25 @@ _GATE_KEYS = (
     "gitleaks", "trufflehog", "bandit", "checkov", "tfsec", "verify", "deno", "spec", "biome",
     "detekt", "phpunit",
 )
-_GATE_USES = re.compile(
+_GATE_USES = lazy_compile(
     r"codeql-action/analyze|trivy-action|snyk/actions|semgrep|gitleaks|golangci-lint-action"
     r"|super-linter|reviewdog|pre-commit/action|clippy-check|anchore/scan-action|zizmor-action"
     r"|actionlint|ruff-action|psf/black|dependency-review-action|eslint|mypy|pytest|scorecard"
     r"|audit"
 )
 #: Step names that say "check" unambiguously (a step named "test" may only measure).
-_GATE_NAME = re.compile(
+_GATE_NAME = lazy_compile(
     r"\b(?:lint|linting|linters?|audit|typecheck|type-check|type\s+check|security\s+scan)\b",
     re.IGNORECASE,
 )
 #: Step names that make the whole job a test job (job-level `continue-on-error`).
-_TEST_NAME = re.compile(r"\b(?:run\s+)?(?:unit\s+|integration\s+)?tests?\b", re.IGNORECASE)
-_NOT_GATE_NAME = re.compile(
+_TEST_NAME = lazy_compile(r"\b(?:run\s+)?(?:unit\s+|integration\s+)?tests?\b", re.IGNORECASE)
+_NOT_GATE_NAME = lazy_compile(
     r"upload|report|publish|cache|artifact|download|comment|summary|results?\b|coverage|install",
     re.IGNORECASE,
 )
 #: Scanners whose results are uploaded to code scanning still gate through it.
-_SCAN = re.compile(
+_SCAN = lazy_compile(
     r"trivy|grype|snyk|semgrep|gitleaks|checkov|tfsec|anchore|scorecard|zizmor|codeql",
     re.IGNORECASE,
 )
@@ -102,7 +103,7 @@ def _handled_later(steps: list[Step], index: int) -> bool:
     text = "\n".join(c.text for c in commands(step)) + "\n" + action_of(step)
     scanner = bool(_SCAN.search(text))
     outcome = (
-        re.compile(rf"steps\.{re.escape(step.id)}\.(?:outcome|conclusion)\b", re.IGNORECASE)
+        lazy_compile(rf"steps\.{re.escape(step.id)}\.(?:outcome|conclusion)\b", re.IGNORECASE)
         if step.id else None
     )
     for later in steps[index + 1:]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
+from actiongen.lazyre import lazy_compile
 from actiongen.load import Mapping, Scalar, Sequence
 from actiongen.report.redact import redacted_form
 from actiongen.rules._hygiene import script_inputs, steps_of
@@ -42,43 +43,43 @@ class _Pattern:
 PATTERNS = (
     _Pattern(
         "AWS access key id",
-        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"),
+        lazy_compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"),
         1, ("AKIA", "ASIA"),
     ),
     _Pattern(
         "GitHub token",
-        re.compile(r"(?<![A-Za-z0-9_])(?:ghp|gho|ghs|ghu|ghr)_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
+        lazy_compile(r"(?<![A-Za-z0-9_])(?:ghp|gho|ghs|ghu|ghr)_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
         1, ("ghp_", "gho_", "ghs_", "ghu_", "ghr_"),
     ),
     _Pattern(
         "GitHub fine-grained token",
-        re.compile(r"(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9_]{70,})"),
+        lazy_compile(r"(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9_]{70,})"),
         1, ("github_pat_",),
     ),
     _Pattern(
         "npm token",
-        re.compile(r"(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
+        lazy_compile(r"(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
         1, ("npm_",),
     ),
     _Pattern(
         "PyPI token",
-        re.compile(r"(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc([A-Za-z0-9_\-]{50,})"),
+        lazy_compile(r"(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc([A-Za-z0-9_\-]{50,})"),
         1, ("pypi-",),
     ),
     _Pattern(
         "Slack token",
-        re.compile(r"(?<![A-Za-z0-9])xox[abposr]-([0-9]{6,}-[A-Za-z0-9-]{10,})"),
+        lazy_compile(r"(?<![A-Za-z0-9])xox[abposr]-([0-9]{6,}-[A-Za-z0-9-]{10,})"),
         1, ("xox",),
     ),
     _Pattern(
         "Slack webhook URL",
-        re.compile(r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/"
+        lazy_compile(r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/"
                    r"([A-Za-z0-9_/\-]{20,})"),
         1, ("hooks.slack.com",),
     ),
     _Pattern(
         "private key",
-        re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
+        lazy_compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
                    r"[ \t]*(?:#[^\n]*)?"  # a YAML comment after the marker
                    r"((?:\s|\\n)*(?:[A-Za-z][A-Za-z\-]*:[^\n]*\n)*"  # PEM headers
                    r"(?:[A-Za-z0-9+/=\s]|\\n)+)"
@@ -87,7 +88,7 @@ PATTERNS = (
     ),
 )
 
-_AWS_SECRET = re.compile(r"[A-Za-z0-9/+]{40}")
+_AWS_SECRET = lazy_compile(r"[A-Za-z0-9/+]{40}")
 _PLACEHOLDER_WORDS = (
     "example", "changeme", "change_me", "change-me", "placeholder", "dummy", "fake",
     "sample", "redacted", "your", "xxxx", "****", "test", "password", "token",
@@ -103,9 +104,9 @@ _KEY_QUALIFIERS = frozenset(
 )
 #: Substrings a script must contain to hold a credential-like assignment at all.
 _SCRIPT_HINTS = ("pass", "pwd", "secret", "token", "key", "credential", "pat=")
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^:/\s@]+:([^@\s/]+)@", re.IGNORECASE)
-_ASSIGNMENT = re.compile(
+_CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
+_URL_PASSWORD = lazy_compile(r"\b[a-z][a-z0-9+.\-]*://[^:/\s@]+:([^@\s/]+)@", re.IGNORECASE)
+_ASSIGNMENT = lazy_compile(
     r"(?:^|[\s;(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(['\"]?)([^\s'\"$`;|&)]+)\2"
     r"|--([a-z][a-z0-9\-]*)[= ](['\"]?)([^\s'\"$`;|&)]+)\5"
 )

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
+from actiongen.lazyre import lazy_compile
 from actiongen.rules._deploy import action_of, locate, lower_name, migration, role
 from actiongen.rules.base import Context, Rule
 
@@ -106,10 +107,10 @@ class MigrationInDeploy(Rule):
 
 
 #: Steps that only prepare a job: check out, set up tools, log in, install.
-_SETUP_USES = re.compile(
+_SETUP_USES = lazy_compile(
     r"checkout|/setup-|cache|login|configure-|credentials|auth|download-artifact|install"
 )
-_SETUP_RUN = re.compile(
+_SETUP_RUN = lazy_compile(
     r"^\s*(?:(?:npm|pnpm|yarn|bun)\s+(?:ci|install)|yarn|pip3?\s+install|uv\s+sync"
     r"|poetry\s+install|bundle(?:\s+install)?|composer\s+install|go\s+mod\s+download"
     r"|echo\b|cd\b|export\b)[^\n]*$",

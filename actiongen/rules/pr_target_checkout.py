@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
+from actiongen.lazyre import lazy_compile
 from actiongen.load import Scalar
 from actiongen.model.expressions import find_expressions
 from actiongen.model.flow import output_flows
@@ -39,23 +40,25 @@ HEAD_VALUES = (
     "github.event.workflow_run.pull_requests.*.head.ref",
 )
 
-_PULL_REF = re.compile(r"refs/pull/|(?:^|[\s:/])pull/(?:\$\{\{[^}]*\}\}|[^\s/]+)/(?:head|merge)\b")
-_GH_PR_CHECKOUT = re.compile(r"\bgh\s+pr\s+checkout\b")
-_GIT_FETCH = re.compile(
+_PULL_REF = lazy_compile(
+    r"refs/pull/|(?:^|[\s:/])pull/(?:\$\{\{[^}]*\}\}|[^\s/]+)/(?:head|merge)\b"
+)
+_GH_PR_CHECKOUT = lazy_compile(r"\bgh\s+pr\s+checkout\b")
+_GIT_FETCH = lazy_compile(
     r"\bgit\s+(?:-C\s+\S+\s+)?(?:checkout|switch|fetch|pull|reset|worktree\s+add|clone)\b"
 )
-_COMMENT = re.compile(r"(?:^|\s)#.*")
-_SHELL_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = lazy_compile(r"(?:^|\s)#.*")
+_SHELL_VAR = lazy_compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 #: ``if:`` guards that admit only pull requests (or runs) from branches of this repository.
 _SAME_REPOSITORY = (
-    re.compile(r"github\.event\.(?:pull_request\.head\.repo|workflow_run\.head_repository)"
+    lazy_compile(r"github\.event\.(?:pull_request\.head\.repo|workflow_run\.head_repository)"
                r"\.full_name\s*==\s*github\.repository\b", re.IGNORECASE),
-    re.compile(r"github\.repository\s*==\s*github\.event\.(?:pull_request\.head\.repo|"
+    lazy_compile(r"github\.repository\s*==\s*github\.event\.(?:pull_request\.head\.repo|"
                r"workflow_run\.head_repository)\.full_name\b", re.IGNORECASE),
-    re.compile(r"(?:!\s*github\.event\.pull_request\.head\.repo\.fork\b|"
+    lazy_compile(r"(?:!\s*github\.event\.pull_request\.head\.repo\.fork\b|"
                r"github\.event\.pull_request\.head\.repo\.fork\s*==\s*false)", re.IGNORECASE),
 )
-_EVENT_EQ = re.compile(r"github\.event_name\s*==\s*'([^']*)'", re.IGNORECASE)
+_EVENT_EQ = lazy_compile(r"github\.event_name\s*==\s*'([^']*)'", re.IGNORECASE)
 
 
 def head_value(text: str) -> str | None:

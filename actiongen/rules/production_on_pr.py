@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
+from actiongen.lazyre import lazy_compile
 from actiongen.load import Mapping, Scalar
 from actiongen.model.conditions import Facts, evaluate, scenario, strip_expression
 from actiongen.model.workflow import str_items
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 #: Events that run a workflow for a pull request, with the ref GitHub gives the run.
 PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review",
              "pull_request_review_comment")
-_GLOB = re.compile(r"[*?\[\]!]")
+_GLOB = lazy_compile(r"[*?\[\]!]")
 
 
 def _declared_inputs(workflow: Workflow) -> list[str]:
