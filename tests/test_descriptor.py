@@ -191,6 +191,24 @@ def test_canary_needs_a_health_url(tmp_path: Path) -> None:
         "there is no health URL; add verify: {health: /healthz}"]
 
 
+def test_every_deploy_needs_verification_but_a_publish_does_not(tmp_path: Path) -> None:
+    # A staging deploy nobody checks could never trigger its rollback either.
+    text = APP.replace("verify:\n  health: /healthz\n", "").replace(
+        "  production:", "  staging:").replace("rollback:\n  run: ./rollback.sh\n", "")
+    assert errors(tmp_path, text) == [
+        "actiongen.yml:7:5: deploy.staging: a deploy needs verification; add verify: "
+        "{health: /healthz} (or smoke: <command>)"]
+    published = from_data({"name": "lib", "language": "python", "package-manager": "uv",
+                           "commands": {"build": "uv build"}, "artifacts": ["dist/"],
+                           "deploy": {"pypi": {"preset": "pypi"}}})
+    assert published.environments["pypi"].refs.tags == ("v*",)
+
+
+def test_a_descriptor_must_run_something() -> None:
+    with pytest.raises(DescriptorError, match="there is nothing to run"):
+        from_data({"name": "x", "language": "go", "commands": {"migrate": "goose up"}})
+
+
 def test_errors_from_data_have_no_position() -> None:
     with pytest.raises(DescriptorError) as info:
         from_data({"name": "x", "language": "cobol"}, source="init")

@@ -278,3 +278,87 @@ def test_extra_steps_keep_their_structure(name: str, run: str, env_value: str, k
     steps = wf["jobs"]["build"]["steps"]
     build_at = next(i for i, s in enumerate(steps) if s.get("name") == "Build")
     assert steps[build_at - 1 if key == "before" else build_at + 1] == hook
+
+
+LANGUAGES = {
+    "node": ["npm", "pnpm", "yarn", "bun"], "python": ["pip", "poetry", "uv"], "go": ["go"],
+    "rust": ["cargo"], "java": ["maven", "gradle"], "ruby": ["bundler"],
+}
+PRESET_OPTIONS: dict[str | None, dict[str, Any]] = {
+    None: {}, "kubernetes": {"namespace": "app"}, "aws-ecs": {"cluster": "main"},
+    "fly": {}, "vercel": {}, "compose": {}, "github-pages": {}, "pypi": {}, "npm": {},
+}
+
+
+@st.composite
+def descriptors(draw: st.DrawFn) -> dict[str, Any]:
+    """Descriptors across the feature space: every language, package manager, service,
+    preset, strategy, trigger kind, budget, hook and notification setting."""
+    language = draw(st.sampled_from(sorted(LANGUAGES)))
+    stages = draw(st.sets(st.sampled_from(
+        ["lint", "typecheck", "build", "unit", "integration", "e2e", "migrate"]), min_size=1))
+    data: dict[str, Any] = {
+        "name": draw(st.sampled_from(["app", "Shop API", "x"])),
+        "language": language,
+        "package-manager": draw(st.sampled_from(LANGUAGES[language])),
+        "commands": {s: f"run-{s}" for s in sorted(stages)},
+    }
+    if draw(st.booleans()):
+        data["version"] = draw(st.sampled_from(["1", ["1", "2"], ["3.12", "3.13", "3.14"]]))
+    if "build" in stages and draw(st.booleans()):
+        data["artifacts"] = draw(st.sampled_from([["dist/"], [".next/", "public/"]]))
+    if draw(st.booleans()):
+        data["services"] = {k: "1" for k in draw(st.sets(
+            st.sampled_from(["postgres", "mysql", "redis"]), min_size=1))}
+    if draw(st.booleans()):
+        data["image"] = draw(st.sampled_from([
+            "ghcr.io/acme/app", "registry.example.com/app",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/app"]))
+    deploy: dict[str, Any] = {}
+    for env in draw(st.sets(st.sampled_from(["staging", "production", "preview"]), max_size=2)):
+        preset = draw(st.sampled_from(sorted(PRESET_OPTIONS, key=str)))
+        spec: dict[str, Any] = {"url": f"https://{env}.example.com"}
+        spec.update({"preset": preset} if preset else {"run": "./deploy.sh"})
+        if PRESET_OPTIONS[preset]:
+            spec["with"] = dict(PRESET_OPTIONS[preset])
+        trigger = draw(st.sampled_from(["branch", "tags", "both"]))
+        if trigger in ("branch", "both"):
+            spec["branch"] = "main" if env == "production" else "develop"
+        if trigger in ("tags", "both"):
+            spec["tags"] = ["v*"]
+        spec["strategy"] = draw(st.sampled_from(["rolling", "blue-green", "canary"]))
+        if spec["strategy"] == "blue-green" and preset is None:
+            spec["promote"] = "./promote.sh"
+        if draw(st.booleans()):
+            spec["secrets"] = ["DEPLOY_TOKEN"]
+        deploy[env] = spec
+    if deploy:
+        data["deploy"] = deploy
+        data["verify"] = draw(st.sampled_from(
+            [{"health": "/healthz"}, {"smoke": "run-smoke"}, {"health": "/", "smoke": "s"}]))
+        data["rollback"] = draw(st.sampled_from(["auto", {"run": "./rollback.sh"}]))
+    if draw(st.booleans()):
+        data["notify"] = {"slack": "SLACK_WEBHOOK_URL",
+                          "on": draw(st.sampled_from([["failure"], ["failure", "success"]]))}
+    if draw(st.booleans()):
+        data["steps"] = {draw(st.sampled_from(["build", "deploy", "unit", "verify"])): {
+            "before": [{"name": "Extra", "run": "echo extra"}]}}
+    if draw(st.booleans()):
+        data["check"] = {"budgets": draw(st.sampled_from([
+            {"deploy": 10, "pipeline": 40}, {"commit": 2, "test": 15, "pipeline": 45}]))}
+    return data
+
+
+@SETTINGS
+@given(descriptors())
+def test_every_accepted_descriptor_renders_a_clean_workflow(data: dict[str, Any]) -> None:
+    # A descriptor is refused with a reason, or its workflow passes every rule: the
+    # self-check never fails (that would be a bug the user cannot fix).
+    from actiongen.render import GenerationError
+
+    try:
+        wf = render(data)
+    except GenerationError as exc:  # pragma: no cover - the failure message is the report
+        raise AssertionError(f"accepted descriptor failed its self-check: {exc}\n{data}") from None
+    if wf is not None:
+        assert_no_injected_keys(wf)

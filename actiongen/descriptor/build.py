@@ -201,6 +201,10 @@ class _Builder:
                 continue
             slugs[env.slug] = env_name
             desc.environments[env_name] = env
+        job_commands = set(commands) - {"migrate"}  # migrations run only before a deploy
+        if not job_commands and not d.get("image") and not d.get("deploy") and not d.get("jobs"):
+            self.problem((), "there is nothing to run: no checks, builds, tests, deploys or jobs",
+                         "add commands: (lint, build, unit, ...) or deploy:")
         if top_verify and not d.get("deploy"):
             self.problem(("verify",), "there is no deploy to verify",
                          "add deploy: or remove verify:")
@@ -363,8 +367,11 @@ class _Builder:
         if strategy == "canary" and verify.health is None:
             self.problem(here, "a canary is checked between its steps, and there is no health URL",
                          "add verify: {health: /healthz}")
-        if production and not verify.active:
-            self.problem(here, "a production deploy needs verification",
+        publishes = preset is not None and preset.name in ("pypi", "npm")
+        if not verify.active and not publishes:
+            # A deploy nobody checks is one the rollback can never notice (seed §50.2).
+            kind = "a production deploy" if production else "a deploy"
+            self.problem(here, f"{kind} needs verification",
                          "add verify: {health: /healthz} (or smoke: <command>)")
 
         # Rollback.
