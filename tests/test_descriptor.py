@@ -196,7 +196,7 @@ def test_every_deploy_needs_verification_but_a_publish_does_not(tmp_path: Path) 
     text = APP.replace("verify:\n  health: /healthz\n", "").replace(
         "  production:", "  staging:").replace("rollback:\n  run: ./rollback.sh\n", "")
     assert errors(tmp_path, text) == [
-        "actiongen.yml:7:5: deploy.staging: a deploy needs verification; add verify: "
+        "actiongen.yml:8:5: deploy.staging: a deploy needs verification; add verify: "
         "{health: /healthz} (or smoke: <command>)"]
     published = from_data({"name": "lib", "language": "python", "package-manager": "uv",
                            "commands": {"build": "uv build"}, "artifacts": ["dist/"],
