@@ -27,7 +27,7 @@ _STAGE = {
     "unit": "test", "integration": "test", "e2e": "test", "migrate": "deploy",
     "deploy": "deploy", "verify": "verify", "rollback": "deploy", "notify": "notify",
 }
-_SHRINK_FIRST = ("migrate", "deploy", "verify", "rollback")
+_SHRINK_FIRST = ("migrate", "deploy", "verify")
 
 
 @dataclass(slots=True)
@@ -254,18 +254,23 @@ def _cap(d: Descriptor, job: PlannedJob) -> int:
 
 
 def _longest(p: Plan, t: dict[str, int]) -> tuple[int, list[str]]:
+    """The longest needs chain of a run where every job succeeds (a rollback runs only
+    when a deploy failed, so it adds nothing to that run)."""
     best: dict[str, tuple[int, list[str]]] = {}
     for job in p.jobs:  # jobs are listed after everything they need
         prior = max((best[n] for n in job.needs if n in best), default=(0, []),
                     key=lambda x: x[0])
-        best[job.id] = (prior[0] + t[job.id], [*prior[1], job.id])
+        if job.kind == "rollback":
+            best[job.id] = prior
+        else:
+            best[job.id] = (prior[0] + t[job.id], [*prior[1], job.id])
     return max(best.values(), key=lambda x: x[0], default=(0, []))
 
 
 def _fit_timeouts(d: Descriptor, p: Plan) -> None:
-    """Stage budgets cap each job; then the longest needs path is trimmed to the pipeline
-    budget, taking minutes from the post-test jobs first (they mostly wait), in proportion
-    to their weights, then from the tests and builds."""
+    """Stage budgets cap each job; then the longest needs path of a successful run is
+    trimmed to the pipeline budget, taking minutes from the post-test jobs first (they
+    mostly wait), in proportion to their weights, then from the tests and builds."""
     t = {job.id: _cap(d, job) for job in p.jobs}
     kinds = {job.id: job.kind for job in p.jobs}
     while True:
