@@ -297,3 +297,20 @@ def test_gallery_descriptors_are_short() -> None:
     seed = [line for line in (EXAMPLES / "seed-node" / "actiongen.yml").read_text().splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
     assert len(seed) <= 40
+
+
+def test_requirements_list_what_to_create_per_environment() -> None:
+    # For init's setup checklist: the descriptor's own names and the ones its preset reads.
+    d = load_descriptor(EXAMPLES / "ruby-rails-compose" / "actiongen.yml")
+    req = d.requirements()
+    assert req["production"] == {"secrets": ["RAILS_MASTER_KEY", "SSH_PRIVATE_KEY"],
+                                 "vars": ["DEPLOY_HOST", "SSH_KNOWN_HOSTS"],
+                                 "branches": ["main"], "tags": []}
+    assert req["staging"]["vars"] == ["SSH_KNOWN_HOSTS", "STAGING_HOST"]
+    # The registry password of a non-ghcr image lives in an environment of its own.
+    assert req["registry"]["secrets"] == ["REGISTRY_PASSWORD"]
+    assert d.repository_secrets() == ["SLACK_WEBHOOK_URL"]
+    eks = load_descriptor(EXAMPLES / "python-poetry-eks-blue-green" / "actiongen.yml")
+    # EKS logs in with OIDC: a role variable, no kubeconfig secret.
+    assert eks.requirements()["production"]["secrets"] == ["CATALOG_DATABASE_URL"]
+    assert "EKS_DEPLOY_ROLE" in eks.requirements()["production"]["vars"]

@@ -184,12 +184,16 @@ class Descriptor:
         return tuple(seen or ("main",))
 
     def requirements(self) -> dict[str, dict[str, list[str]]]:
-        """Per environment: the secrets and variables to create (for setup checklists)."""
+        """Per environment: the secrets and variables to create (for setup checklists),
+        the descriptor's own names and those its preset reads."""
+        from actiongen.descriptor.presets import preset_names
+
         out: dict[str, dict[str, list[str]]] = {}
         for env in self.environments.values():
+            secrets, variables = preset_names(env.preset, env.options)
             out[env.name] = {
-                "secrets": sorted(set(env.secrets.values())),
-                "vars": sorted(set(env.vars.values())),
+                "secrets": sorted(set(env.secrets.values()) | set(secrets)),
+                "vars": sorted(set(env.vars.values()) | set(variables)),
                 "branches": list(env.refs.branches),
                 "tags": list(env.refs.tags),
             }

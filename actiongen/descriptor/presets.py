@@ -7,6 +7,7 @@ of a GitHub secret or variable; the workflow reads ``secrets.X`` / ``vars.X``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: A preset option: (kind, default).  A default of None means "required" unless
@@ -160,3 +161,27 @@ OPTION_KINDS: dict[str, tuple[str, str]] = {
 
 #: A DNS-1123 label: what Kubernetes, Fly and compose accept as default names.
 NAME_LABEL = _NAME
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def preset_names(preset: str | None, options: dict[str, object]) -> tuple[list[str], list[str]]:
+    """(secret names, variable names) the preset's steps read, for setup checklists."""
+    if preset is None:
+        return [], []
+    found: dict[str, list[str]] = {"secret": [], "var": []}
+    uses_eks = bool(options.get("eks-cluster"))
+    for key, (kind, _default) in PRESETS[preset].options.items():
+        value = options.get(key)
+        if not isinstance(value, str):
+            continue
+        if preset == "kubernetes" and (key == "kubeconfig") == uses_eks:
+            continue  # EKS logs in through OIDC; otherwise the kubeconfig secret is the login
+        if preset == "kubernetes" and key in ("aws-role", "aws-region") and not uses_eks:
+            continue
+        if kind in ("secret", "var"):
+            found[kind].append(value)
+        elif kind in ("role", "region") and _IDENTIFIER.match(value):
+            found["var"].append(value)
+    return found["secret"], found["var"]
