@@ -32,8 +32,11 @@ MAX_DEPTH = 400
 #: Larger files are refused unread: checking costs about a second per dense megabyte, and
 #: real workflows stay far below (the largest of 703 real files is 425 KB, generated).
 MAX_FILE_BYTES = 1 << 20
+#: Nesting ruamel's C composer surely survives (it overflows the C stack, a segfault, at
+#: some depth below 100,000); input that might nest deeper is scanned before composing.
+_COMPOSER_DEPTH = 1000
 #: Lines starting with this many indentation or block-indicator characters may nest deeply.
-_DEEP_PREFIX = lazy_compile(rf"^[ \t?:-]{{{MAX_DEPTH // 4}}}", re.MULTILINE)
+_DEEP_PREFIX = lazy_compile(rf"^[ \t?:-]{{{_COMPOSER_DEPTH // 4}}}", re.MULTILINE)
 
 _INT = lazy_compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = lazy_compile(
@@ -329,16 +332,17 @@ def _too_large(path: str) -> Document:
 
 
 def _too_deep(text: str) -> Span | None:
-    """Where nesting passes :data:`MAX_DEPTH`, found before ruamel's composer sees it.
+    """Where nesting passes :data:`MAX_DEPTH`, when it might pass :data:`_COMPOSER_DEPTH`.
 
     The composer recurses in C and overflows the stack (a segfault, not an exception)
     somewhere below 100,000 levels.  Depth is at most the number of ``[``/``{`` plus
     twice the longest run of indentation and ``- ``/``? ``/``: `` indicators opening a
-    line, so almost every file is cleared by two counts and one search; the rest get
-    an event scan, which the C parser does without recursion.
+    line, so almost every file is cleared by two counts and one search (the builder
+    enforces MAX_DEPTH on those); the rest get an event scan, which the C parser does
+    without recursion.
     """
     flow = text.count("[") + text.count("{")
-    if flow <= MAX_DEPTH // 2 and _DEEP_PREFIX.search(text) is None:
+    if flow <= _COMPOSER_DEPTH // 2 and _DEEP_PREFIX.search(text) is None:
         return None
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
