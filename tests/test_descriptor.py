@@ -147,7 +147,7 @@ def test_errors_name_position_path_and_fix(tmp_path: Path, old: str, new: str,
         (("  production:", "  Production:\n    branch: x\n    run: ./a.sh\n    url: "
                            "https://a.example\n  production:"), "deploy.production",
          "give the same job ids"),
-        (("rollback:", "check:\n  budgets: {pipeline: 3}\nrollback:"),
+        (("rollback:", "check:\n  budgets: {pipeline: 2}\nrollback:"),
          "check.budgets.pipeline", "cannot hold the longest chain"),
         (("  health: /healthz", "  health: /healthz\n  retries: 30\n  interval: 60"),
          "verify.retries", "longer than job `verify-production` may run"),
