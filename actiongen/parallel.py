@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-import traceback
 from collections import deque
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from actiongen.engine import FileResult
@@ -76,6 +74,8 @@ def check_one(path: str, config: Config, rules: Sequence[type[Rule]]) -> FileRes
     try:
         return engine.check_file(path, config, rules)
     except Exception:  # the engine isolates rules; this catches what is left
+        import traceback
+
         last = traceback.format_exc().strip().splitlines()[-1]
         return _failed(path, f"checking this file failed ({last}); the other files were checked")
 
@@ -157,12 +157,16 @@ def _new_pool(workers: int, config: Config, refs: list[str | type[Rule]]) -> Pro
     )
 
 
-@dataclass
 class _Task:
-    paths: list[str]
-    #: Checked alone, with nothing else in flight: if the pool breaks, this file did it.
-    alone: bool = False
-    future: Future[list[FileResult]] | None = None
+    """Files checked by one worker call (a plain class: dataclasses cost start-up time)."""
+
+    __slots__ = ("alone", "future", "paths")
+
+    def __init__(self, paths: list[str], alone: bool = False) -> None:
+        self.paths = paths
+        #: Checked alone, with nothing else in flight: if the pool breaks, this file did it.
+        self.alone = alone
+        self.future: Future[list[FileResult]] | None = None
 
 
 def _pooled(
