@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from actiongen.writes import atomic_write_text
+from actiongen.writes import atomic_write_files, atomic_write_text
 
 OLD = "name: old\n" * 1000
 NEW = "name: new\n" * 1000
@@ -107,11 +107,58 @@ def test_mode_of_replaced_file_is_kept(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o750
 
 
+def test_new_file_is_readable_like_any_other(tmp_path: Path) -> None:
+    # mkstemp makes 0600 files; a new workflow must get what open() would give it.
+    umask = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "ci.yml", NEW)
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "ci.yml").stat().st_mode & 0o777 == 0o644
+
+
+def test_several_files_failing_midway_leave_all_old(tmp_path: Path) -> None:
+    """The second of three texts cannot be written: nothing has been renamed yet."""
+    targets = [tmp_path / "a.yml", tmp_path / "sub" / "b.yml", tmp_path / "c.yml"]
+    for t in targets:
+        t.parent.mkdir(exist_ok=True)
+        t.write_text(OLD, encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        atomic_write_files({targets[0]: NEW, targets[1]: NEW + "\ud800", targets[2]: NEW})
+    assert [t.read_text(encoding="utf-8") for t in targets] == [OLD, OLD, OLD]
+    assert leftovers(tmp_path, targets[0]) == ["c.yml", "sub"]
+    assert leftovers(tmp_path / "sub", targets[1]) == []
+
+
+def test_several_files_failing_rename_leave_each_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename fails after the first succeeded: each file is old or new, never half,
+    and no temporary file is left behind."""
+    targets = [tmp_path / "a.yml", tmp_path / "b.yml"]
+    for t in targets:
+        t.write_text(OLD, encoding="utf-8")
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def second_fails(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error", dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    with pytest.raises(OSError, match="Input/output"):
+        atomic_write_files({targets[0]: NEW, targets[1]: NEW})
+    assert [t.read_text(encoding="utf-8") for t in targets] == [NEW, OLD]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yml", "b.yml"]
+
+
 _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from actiongen.writes import atomic_write_text
+    from actiongen.writes import atomic_write_files, atomic_write_text
 
     target = Path(sys.argv[1])
     size = int(sys.argv[2])
