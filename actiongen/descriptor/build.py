@@ -201,10 +201,6 @@ class _Builder:
                 continue
             slugs[env.slug] = env_name
             desc.environments[env_name] = env
-        job_commands = set(commands) - {"migrate"}  # migrations run only before a deploy
-        if not job_commands and not d.get("image") and not d.get("deploy") and not d.get("jobs"):
-            self.problem((), "there is nothing to run: no checks, builds, tests, deploys or jobs",
-                         "add commands: (lint, build, unit, ...) or deploy:")
         if top_verify and not d.get("deploy"):
             self.problem(("verify",), "there is no deploy to verify",
                          "add deploy: or remove verify:")

@@ -153,6 +153,11 @@ def plan(d: Descriptor) -> Plan:
     if d.notify is not None:
         jobs.append(PlannedJob("notify", "notify", "Notify", [j.id for j in jobs],
                                "always() && github.event_name == 'push'", {}))
+    if not jobs:
+        # Valid as a descriptor (a project with nothing to run yet), but a workflow needs a job.
+        raise DescriptorError(d.source, [Problem(
+            (), "there is nothing to run: no checks, builds, tests, deploys or jobs",
+            "add commands: (lint, build, unit, ...) or deploy:")])
     result = Plan(jobs)
     _fit_timeouts(d, result)
     _check_health_time(d, result)
