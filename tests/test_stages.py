@@ -292,3 +292,17 @@ def test_a_verify_job_that_probes_the_live_service() -> None:
     assert got["verify"].stage == "verify"
     assert "probe a live service" in got["verify"].reason
     assert got["wait-for-server"].stage == "test"  # localhost: the job's own server
+
+
+def test_uploading_sarif_to_code_scanning_is_not_a_deploy() -> None:
+    jobs = """\
+  actiongen:
+    runs-on: ubuntu-latest
+    steps:
+      - run: actiongen check --format sarif --output results.sarif
+      - name: Upload SARIF to code scanning
+        uses: github/codeql-action/upload-sarif@0000000000000000000000000000000000000000
+        with:
+          sarif_file: results.sarif
+"""
+    assert stage(jobs, "actiongen") != "deploy"

@@ -83,7 +83,7 @@ _DEPLOY_USES = lazy_compile(
 #: Actions whose names look like deploying but that prepare or report.
 _NOT_DEPLOY_USES = lazy_compile(
     r"upload-pages-artifact|configure-pages|release-drafter|deployments?$|deployment-status"
-    r"|publish-unit-test|test-result|junit-report|test-reporter"
+    r"|publish-unit-test|test-result|junit-report|test-reporter|upload-sarif|codeql-action"
 )
 _DEPLOY_STEP_NAME = lazy_compile(
     r"\b(?:deploy(?:ing)?|publish(?:ing)?|push(?:ing)?\s+(?:to|the|image|tag|docker|manifest)"
@@ -92,7 +92,8 @@ _DEPLOY_STEP_NAME = lazy_compile(
     re.IGNORECASE,
 )
 _NOT_DEPLOY_STEP_NAME = lazy_compile(
-    r"report|result|coverage|summary|comment|dry[\s_-]?run|artifact|local", re.IGNORECASE
+    r"report|result|coverage|summary|comment|dry[\s_-]?run|artifact|local|sarif|code[\s_-]?scanning",
+    re.IGNORECASE,
 )
 
 _TEST_RUN = _Commands(
