@@ -69,3 +69,13 @@ def test_actionlint_with_shellcheck() -> None:
     proc = subprocess.run([*args, str(WORKFLOW)], cwd=ROOT, capture_output=True, text=True,
                           check=False, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("zizmor") is None, reason="zizmor not installed")
+def test_zizmor_finds_nothing() -> None:
+    proc = subprocess.run(
+        ["zizmor", "--offline", ".github/workflows", "action.yml"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings to report" in proc.stdout
