@@ -178,15 +178,11 @@ def _pooled(
     size = max(1, min(CHUNK, len(files) // (workers * WINDOW)))
     todo = deque(_Task(files[i : i + size]) for i in range(0, len(files), size))
     running: deque[_Task] = deque()
-    try:
-        pool = _new_pool(workers, config, refs)
-    except OSError:  # no processes to be had (limits, sandbox): check here instead
-        for path in files:
-            yield check_one(path, config, rules)
-        return
+    pool = _new_pool(workers, config, refs)
+    no_processes = False
     try:
         while todo or running:
-            while todo and len(running) < workers * WINDOW:
+            while todo and len(running) < workers * WINDOW and not no_processes:
                 if todo[0].alone and running:
                     break  # a suspect runs with nothing beside it
                 task = todo[0]
@@ -194,9 +190,17 @@ def _pooled(
                     task.future = pool.submit(_check_chunk, task.paths)
                 except BrokenProcessPool:  # broke since the last look; handled below
                     break
+                except OSError:  # workers cannot start (process limits, a sandbox)
+                    no_processes = True
+                    break
                 running.append(todo.popleft())
                 if task.alone:
                     break
+            if no_processes and not running:  # what is left is checked in this process
+                for task in todo:
+                    for path in task.paths:
+                        yield check_one(path, config, rules)
+                return
             results: list[FileResult] | None = None
             if running:
                 task = running.popleft()

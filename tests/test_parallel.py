@@ -107,6 +107,23 @@ def test_few_files_are_checked_in_process(
     assert len(list(parallel.check_files(many, Config(), all_rules(), jobs=1))) == len(many)
 
 
+def test_no_worker_processes_means_checking_here(
+    tree: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where processes cannot be started (a process limit, a sandbox), the run goes on."""
+
+    class NoProcesses:
+        def submit(self, *args: object) -> None:
+            raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN
+
+        def shutdown(self, **kwargs: object) -> None:
+            pass
+
+    monkeypatch.setattr(parallel, "_new_pool", lambda *args: NoProcesses())
+    results = list(parallel.check_files(tree, Config(), all_rules(), jobs=2))
+    assert flat(results) == flat(parallel.check_files(tree, Config(), all_rules(), jobs=1))
+
+
 @needs_fork
 def test_order_is_input_order_when_files_finish_out_of_order(
     tree: list[str], monkeypatch: pytest.MonkeyPatch
