@@ -76,8 +76,11 @@ def test_seed_jobs_per_trigger(event: str, ref: str, expected: set[str]) -> None
 
 def test_seed_environments_and_services() -> None:
     jobs = wf("seed-node")["jobs"]
+    # Staging is a Vercel preview: its URL is the one the deploy reports, and verify uses it.
     assert jobs["deploy-staging"]["environment"] == {
-        "name": "staging", "url": "https://staging.seed-shop.example.com"}
+        "name": "staging", "url": "${{ steps.deploy.outputs.url }}"}
+    health = next(s for s in jobs["verify-staging"]["steps"] if s["name"] == "Health check")
+    assert health["env"]["HEALTH_URL"] == "${{ needs.deploy-staging.outputs.url }}/api/health"
     assert jobs["deploy-production"]["environment"] == {
         "name": "production", "url": "https://seed-shop.example.com"}
     assert jobs["deploy-production"]["if"] == (
