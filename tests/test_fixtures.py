@@ -28,7 +28,8 @@ CASES = [c for c in CASES if c.name not in ("config.yml", "config.yaml")]
 
 def expectations(path: Path) -> set[tuple[int, str]]:
     out = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
         m = _EXPECT.search(line)
         if m:
             for rule in m.group(1).split(","):
