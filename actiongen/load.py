@@ -38,6 +38,10 @@ _COMPOSER_DEPTH = 1000
 #: Lines starting with this many indentation or block-indicator characters may nest deeply.
 _DEEP_PREFIX = lazy_compile(rf"^[ \t?:-]{{{_COMPOSER_DEPTH // 4}}}", re.MULTILINE)
 
+#: ruamel's node classes, bound by :func:`_fast_parser` (importing ruamel is deferred).
+ScalarNode: Any = None
+SequenceNode: Any = None
+
 _INT = lazy_compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = lazy_compile(
     r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|[-+]?\.(inf|Inf|INF)$|\.(nan|NaN|NAN)$"
@@ -45,27 +49,49 @@ _FLOAT = lazy_compile(
 
 
 class Node:
-    """A YAML node with its place in the source text."""
+    """A YAML node with its place in the source text.
 
-    __slots__ = ("end", "span", "start", "tag")
+    Positions are kept as the parser's marks and turned into a :class:`Span` on first
+    use: most nodes of a file never appear in a finding.
+    """
 
-    def __init__(self, span: Span, start: int, end: int, tag: str) -> None:
-        self.span = span
-        self.start = start  # character offsets into the source
-        self.end = end
-        self.tag = tag
+    __slots__ = ("_em", "_sm", "_span")
+    tag = ""
+
+    def __init__(self, start_mark: Any, end_mark: Any) -> None:
+        self._sm = start_mark
+        self._em = end_mark
+        self._span: Span | None = None
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if span is None:
+            sm, em = self._sm, self._em
+            span = self._span = Span(sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+        return span
+
+    @property
+    def start(self) -> int:
+        """Character offset of the node's start in the source."""
+        return int(self._sm.index)
+
+    @property
+    def end(self) -> int:
+        """Character offset just past the node's end."""
+        return int(self._em.index)
 
 
 class Scalar(Node):
     __slots__ = ("style", "text", "value")
 
-    def __init__(
-        self, span: Span, start: int, end: int, tag: str, text: str, style: str | None
-    ) -> None:
-        super().__init__(span, start, end, tag)
+    def __init__(self, start_mark: Any, end_mark: Any, text: str, style: str | None) -> None:
+        self._sm = start_mark
+        self._em = end_mark
+        self._span = None
         self.text = text
         self.style = style
-        self.value: str | bool | int | float | None = _resolve(text, style, tag)
+        self.value: str | bool | int | float | None = _resolve(text, style)
 
     def __repr__(self) -> str:
         return f"Scalar({self.text!r} @{self.span.line}:{self.span.column})"
@@ -78,8 +104,8 @@ class Scalar(Node):
 class Mapping(Node):
     __slots__ = ("_index", "pairs")
 
-    def __init__(self, span: Span, start: int, end: int, tag: str) -> None:
-        super().__init__(span, start, end, tag)
+    def __init__(self, start_mark: Any, end_mark: Any) -> None:
+        super().__init__(start_mark, end_mark)
         self.pairs: list[tuple[Scalar, Node]] = []
         self._index: dict[str, int] = {}
 
@@ -108,8 +134,8 @@ class Mapping(Node):
 class Sequence(Node):
     __slots__ = ("items",)
 
-    def __init__(self, span: Span, start: int, end: int, tag: str) -> None:
-        super().__init__(span, start, end, tag)
+    def __init__(self, start_mark: Any, end_mark: Any) -> None:
+        super().__init__(start_mark, end_mark)
         self.items: list[Node] = []
 
     def __repr__(self) -> str:
@@ -156,7 +182,7 @@ class Document:
 _MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
 
 
-def _resolve(text: str, style: str | None, tag: str) -> str | bool | int | float | None:
+def _resolve(text: str, style: str | None) -> str | bool | int | float | None:
     if style or (text and text[0] not in _MAYBE_NOT_STR):
         return text
     if text in ("", "~", "null", "Null", "NULL"):
@@ -380,8 +406,14 @@ def _fast_parser() -> Any:
     """ruamel's C parser with tag resolution switched off.
 
     Its resolver costs as much as the parsing itself, and we resolve scalars our own
-    way (GitHub's way) anyway; every node gets the tag "?".
+    way (GitHub's way) anyway; every node gets one shared tag object, which also spares
+    ruamel's node constructor from making a new tag for each node.
     """
+    global ScalarNode, SequenceNode
+    from ruamel.yaml.nodes import ScalarNode, SequenceNode
+    from ruamel.yaml.tag import Tag
+
+    shared_tag = Tag(suffix="?")
     try:
         from _ruamel_yaml import CParser
     except ImportError:  # no C extension: the pure-Python composer, same nodes
@@ -402,8 +434,8 @@ def _fast_parser() -> Any:
         return Pure
 
     class Parser(CParser):  # type: ignore[misc]
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            return "?"
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            return shared_tag
 
         def descend_resolver(self, *args: Any) -> None:
             return None
@@ -455,18 +487,16 @@ class _Builder:
         if known is not None:
             return known
         self.built += 1
-        sm, em = raw.start_mark, raw.end_mark
-        span = Span(sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
-        kind = type(raw).__name__
-        if kind == "ScalarNode":
-            scalar = Scalar(span, sm.index, em.index, "", raw.value, raw.style)
+        kind = type(raw)
+        if kind is ScalarNode:
+            scalar = Scalar(raw.start_mark, raw.end_mark, raw.value, raw.style)
             self.memo[id(raw)] = (scalar, 1)
             if "${{" in raw.value:
                 self.doc.expression_scalars.append(scalar)
             return scalar, 1
         size = 1
-        if kind == "SequenceNode":
-            seq = Sequence(span, sm.index, em.index, "")
+        if kind is SequenceNode:
+            seq = Sequence(raw.start_mark, raw.end_mark)
             self.memo[id(raw)] = (seq, 1)  # a self-referencing alias sees size 1
             items = seq.items
             for item in raw.value:
@@ -477,15 +507,11 @@ class _Builder:
                     raise _AliasBomb
             self.memo[id(raw)] = (seq, size)
             return seq, size
-        mapping = Mapping(span, sm.index, em.index, "")
+        mapping = Mapping(raw.start_mark, raw.end_mark)
         self.memo[id(raw)] = (mapping, 1)
         merges: list[Any] = []
         for raw_key, raw_value in raw.value:
-            if (
-                not raw_key.style
-                and raw_key.value == "<<"
-                and type(raw_key).__name__ == "ScalarNode"
-            ):
+            if type(raw_key) is ScalarNode and not raw_key.style and raw_key.value == "<<":
                 merges.append(raw_value)
                 continue
             key, nk = self.build(raw_key, depth + 1)
@@ -505,7 +531,7 @@ class _Builder:
                 continue
             self._add(mapping, key, value)
         for merged in merges:
-            sources = merged.value if type(merged).__name__ == "SequenceNode" else [merged]
+            sources = merged.value if type(merged) is SequenceNode else [merged]
             for source in sources:
                 built, n = self.build(source, depth + 1)
                 size += n
