@@ -320,11 +320,10 @@ def header(bench: Bench, repeat: int) -> str:
     )
 
 
-def profile() -> str:
+def profile(env: dict[str, str]) -> str:
     """Where actiongen's time goes: the top of a cProfile of the corpus, and imports."""
     workflows = sorted(str(p) for p in (CORPUS / "workflows").glob("*/*")
                        if p.suffix in (".yml", ".yaml"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     prof = subprocess.run(
         [sys.executable, "-m", "cProfile", "-s", "tottime", "-m", "actiongen", "check",
          "-j", "1", "-f", "json", *workflows],
@@ -382,7 +381,7 @@ def main() -> int:
         report = (f"# actiongen benchmark\n\n{header(bench, repeat)}\n\n{table(bench)}\n\n"
                   f"Targets:\n{targets(bench)}\n\n{READING}")
         if args.profile:
-            report += "\n" + profile()
+            report += "\n" + profile(bench.env)
     finally:
         bench.close()
     print(report)
