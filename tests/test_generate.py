@@ -109,9 +109,10 @@ def test_bad_descriptor_is_one_line_and_writes_nothing(repo: Path) -> None:
     edit_descriptor(repo, "url: https://seed-shop.example.com", "url: seed-shop.example.com")
     proc = run_cli("generate", cwd=repo)
     assert proc.returncode == 2
-    # examples/seed-node/actiongen.yml holds the production url on line 27.
+    text = (repo / ".github" / "actiongen.yml").read_text(encoding="utf-8")
+    line = text[: text.index("url: seed-shop.example.com")].count("\n") + 1
     assert proc.stderr == (
-        "actiongen: error: .github/actiongen.yml:27:10: deploy.production.url: "
+        f"actiongen: error: .github/actiongen.yml:{line}:10: deploy.production.url: "
         "\"seed-shop.example.com\" is not a URL; write https://seed-shop.example.com\n"
     )
     assert not (repo / WORKFLOW).exists()
