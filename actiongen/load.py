@@ -265,14 +265,7 @@ def load_text(path: str, text: str) -> Document:
         return doc
     deep = _too_deep(text)
     if deep is not None:
-        doc.problems.append(
-            LoadProblem(
-                "syntax",
-                deep,
-                f"nesting is deeper than {MAX_DEPTH} levels",
-                "flatten the document",
-            )
-        )
+        doc.problems.append(_nesting_problem(deep))
         return doc
     # The node graph is large and acyclic: collecting while building it makes a
     # megabyte-sized file cost four times as much (each collection walks the heap).
@@ -290,14 +283,7 @@ def _compose_and_build(doc: Document) -> Document:
     try:
         raw_docs = _compose_all(text)
     except RecursionError:
-        doc.problems.append(
-            LoadProblem(
-                "syntax",
-                Span.point(1, 1),
-                f"nesting is deeper than {MAX_DEPTH} levels",
-                "flatten the document",
-            )
-        )
+        doc.problems.append(_nesting_problem(Span.point(1, 1)))
         return doc
     except Exception as exc:  # ruamel raises many error types; all carry marks
         doc.problems.append(_syntax_problem(exc))
@@ -333,15 +319,14 @@ def _compose_and_build(doc: Document) -> Document:
             )
         )
     except RecursionError:
-        doc.problems.append(
-            LoadProblem(
-                "syntax",
-                Span.point(1, 1),
-                f"nesting is deeper than {MAX_DEPTH} levels",
-                "flatten the document",
-            )
-        )
+        doc.problems.append(_nesting_problem(Span.point(1, 1)))
     return doc
+
+
+def _nesting_problem(span: Span) -> LoadProblem:
+    return LoadProblem(
+        "syntax", span, f"nesting is deeper than {MAX_DEPTH} levels", "flatten the document"
+    )
 
 
 def _too_large(path: str) -> Document:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from actiongen.detect import manifest
+from actiongen.detect.manifest import join as _join
 from actiongen.detect.project import DEFAULT_VERSIONS, Project, project_name
 
 POSTGRES = ("org.postgresql:postgresql", "org.postgresql:r2dbc-postgresql",
@@ -27,10 +28,6 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     if gradle:
         return _gradle(root, directory, gradle)
     return None
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory in ("", ".") else f"{directory}/{name}"
 
 
 def _project(root: Path, directory: str, name: str | None, tool: str) -> Project:

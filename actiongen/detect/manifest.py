@@ -123,3 +123,24 @@ def _json_type(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     return "a number"
+
+
+def join(directory: str, name: str) -> str:
+    """``name`` inside ``directory`` (a path relative to the repository root)."""
+    return name if directory in ("", ".") else f"{directory}/{name}"
+
+
+def as_str(value: Any) -> str | None:
+    """A manifest value when it is a string, else None."""
+    return value if isinstance(value, str) else None
+
+
+def as_list(value: Any) -> list[Any]:
+    """A TOML/JSON array, or nothing when the manifest holds another type there."""
+    return value if isinstance(value, list) else []
+
+
+def table(data: Any, key: str) -> dict[str, Any]:
+    """The table (mapping) under ``key``, or an empty one whatever the manifest holds."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}

@@ -8,6 +8,8 @@ from typing import Any
 
 from actiongen.detect import manifest
 from actiongen.detect.files import glob_dirs
+from actiongen.detect.manifest import as_str as _str
+from actiongen.detect.manifest import join as _join
 from actiongen.detect.project import DEFAULT_VERSIONS, Project, project_name
 from actiongen.detect.versions import exact_node, pick
 
@@ -102,14 +104,6 @@ def run_everywhere(pm: str, script: str, yarn_berry: bool) -> str:
     if pm == "bun":
         return f"bun run --filter '*' {script}"
     return f"npm run {script} --workspaces --if-present"
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory in ("", ".") else f"{directory}/{name}"
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _package_manager(root: Path, directory: str, package: dict[str, Any],

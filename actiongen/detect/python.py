@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from actiongen.detect import manifest
+from actiongen.detect.manifest import as_list as _list
+from actiongen.detect.manifest import as_str as _str
+from actiongen.detect.manifest import join as _join
+from actiongen.detect.manifest import table as _table
 from actiongen.detect.project import DEFAULT_VERSIONS, Project, project_name, quote_arg
 from actiongen.detect.versions import exact_python, pick
 
@@ -115,24 +119,6 @@ def _django_project(root: Path, directory: str) -> str | None:
 def normalize(name: str) -> str:
     """PEP 503 name normalisation: ``Django_Redis`` -> ``django-redis``."""
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory in ("", ".") else f"{directory}/{name}"
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _list(value: Any) -> list[Any]:
-    """A TOML array, or nothing when the manifest holds another type there."""
-    return value if isinstance(value, list) else []
-
-
-def _table(data: Any, key: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, dict) else {}
 
 
 def _package_manager(root: Path, directory: str, tool: dict[str, Any], project: Project) -> None:

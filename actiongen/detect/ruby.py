@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from actiongen.detect import manifest
+from actiongen.detect.manifest import join as _join
 from actiongen.detect.project import DEFAULT_VERSIONS, Project, project_name
 
 POSTGRES = ("pg", "sequel_pg")
@@ -51,10 +52,6 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     _commands(here, rails, gems, gemspec, project)
     _services(gems, project)
     return project
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory in ("", ".") else f"{directory}/{name}"
 
 
 def _snake(name: str) -> str:

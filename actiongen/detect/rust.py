@@ -8,6 +8,10 @@ from typing import Any
 
 from actiongen.detect import manifest
 from actiongen.detect.files import glob_dirs
+from actiongen.detect.manifest import as_list as _list
+from actiongen.detect.manifest import as_str as _str
+from actiongen.detect.manifest import join as _join
+from actiongen.detect.manifest import table as _table
 from actiongen.detect.project import DEFAULT_VERSIONS, Project, project_name
 
 POSTGRES = ("tokio-postgres", "postgres", "deadpool-postgres", "bb8-postgres", "r2d2_postgres")
@@ -55,23 +59,6 @@ def detect(root: Path, directory: str = ".") -> Project | None:
     _services(deps, project)
     _migrations(here, deps, project)
     return project
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory in ("", ".") else f"{directory}/{name}"
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _table(data: Any, key: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, dict) else {}
 
 
 def _version(root: Path, directory: str, project: Project) -> None:
