@@ -131,10 +131,16 @@ def _check_chunk(paths: list[str]) -> list[FileResult]:
 
 
 def _slim(result: FileResult) -> FileResult:
-    # Reporters read a file's lines only for its findings' code frames: a clean file
-    # need not ship its text back to the parent.
+    # Reporters read a file's lines only for its findings' code frames and fingerprints:
+    # the other lines need not travel back to the parent.
     if not result.findings:
         result.lines = []
+        return result
+    needed = {f.span.line for f in result.findings}
+    last = max(needed)
+    result.lines = [
+        line if number in needed else "" for number, line in enumerate(result.lines[:last], 1)
+    ]
     return result
 
 
