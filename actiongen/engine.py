@@ -85,11 +85,6 @@ def _walk(root: str) -> list[str]:
     return github if saw_workflows_dir else github + other_yaml
 
 
-def default_paths(root: str) -> list[str]:
-    """What ``actiongen check`` with no paths looks at: the repository's workflows and actions."""
-    return [root]
-
-
 def repository_root(start: str = ".") -> str:
     here = Path(start).resolve()
     for candidate in (here, *here.parents):

@@ -96,10 +96,6 @@ class Scalar(Node):
     def __repr__(self) -> str:
         return f"Scalar({self.text!r} @{self.span.line}:{self.span.column})"
 
-    @property
-    def is_str(self) -> bool:
-        return isinstance(self.value, str)
-
 
 class Mapping(Node):
     __slots__ = ("_index", "pairs")

@@ -10,14 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Stages that can carry a command, in pipeline order.
-COMMAND_STAGES = ("lint", "typecheck", "build", "unit", "integration", "e2e", "migrate")
-#: Stages extra steps can be attached to.
-HOOK_STAGES = (
-    "lint", "typecheck", "build", "image", "unit", "integration", "e2e",
-    "migrate", "deploy", "verify", "rollback", "notify",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Service:

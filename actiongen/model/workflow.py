@@ -29,12 +29,6 @@ def str_items(node: Node | None) -> list[Scalar]:
     return []
 
 
-def mapping_of(node: Node | None) -> dict[str, Node]:
-    if isinstance(node, Mapping):
-        return dict(node.items())
-    return {}
-
-
 @dataclass(slots=True)
 class Step:
     index: int

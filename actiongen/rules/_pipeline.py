@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from actiongen.model.stages import StageInfo
-
 #: How messages write the stage order.
 STAGE_CHAIN = "commit → build → test → deploy → verify"
-
-
-def stage_note(job_id: str, info: StageInfo) -> str:
-    """``test job `unit` (its id says `test`)``: the stage with its reason, so the
-    user can see what to override when the classification is wrong."""
-    return f"{info.stage} job `{job_id}` ({info.reason})"
 
 
 def override_hint(job_ids: list[str]) -> str:
