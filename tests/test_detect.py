@@ -157,6 +157,24 @@ def test_node_without_lockfile_installs_without_freezing(tmp_path: Path) -> None
     assert detection.project is not None and detection.project.lockfile is None
     plan = from_detection(detection)
     assert plan.descriptor()["commands"]["install"] == "npm install"
+    # setup-node's cache fails the job without a lockfile: init turns it off.
+    assert plan.descriptor()["cache"] is False
+
+
+@pytest.mark.parametrize(("files", "cache"), [
+    ({"package.json": '{"name": "x"}', "package-lock.json": "{}"}, True),
+    ({"web/package.json": '{"scripts": {"test": "vitest"}}', "web/package-lock.json": "{}"},
+     False),  # the lockfile is not at the root, where the setup action's cache looks
+    ({"pyproject.toml": '[tool.poetry]\nname = "x"\n'}, False),
+    ({"pyproject.toml": '[tool.poetry]\nname = "x"\n', "poetry.lock": ""}, True),
+    ({"requirements.txt": "pytest\n"}, True),  # pip's cache keys on requirements/pyproject
+])
+def test_dependency_cache_only_where_a_root_lockfile_keys_it(
+    tmp_path: Path, files: dict[str, str], cache: bool
+) -> None:
+    write(tmp_path, files)
+    data = from_detection(detect(tmp_path)).descriptor()
+    assert data.get("cache", True) is cache
 
 
 @pytest.mark.parametrize(("files", "version"), [

@@ -235,3 +235,18 @@ def test_killed_midway_leaves_the_old_file(repo: Path) -> None:
     # Run again: the stray temporary file does not stop it, and the new version lands whole.
     assert run_cli("generate", cwd=repo).returncode == 0
     assert 'node-version: "22"' in generated(repo)
+
+
+def test_cache_false_drops_the_setup_actions_dependency_cache(tmp_path: Path) -> None:
+    from actiongen.descriptor import from_data
+    from actiongen.render import render_workflows
+
+    data = {"name": "app", "language": "node", "package-manager": "npm",
+            "commands": {"install": "npm install", "unit": "npm test"}}
+    cached = render_workflows(from_data(data, "actiongen.yml"))
+    assert "cache: npm" in cached[".github/workflows/ci-cd.yml"]
+    uncached = render_workflows(from_data({**data, "cache": False}, "actiongen.yml"))
+    text = uncached[".github/workflows/ci-cd.yml"]
+    assert "cache: npm" not in text
+    assert "package-manager-cache: false" in text
+    assert "`cache: false` in the descriptor" in text

@@ -178,6 +178,7 @@ class _Builder:
             branches=branches,
             services=services,
             artifacts=artifacts,
+            dependency_cache=d.get("cache", True) is not False,
             image=image,
             workflow_file=d.get("workflow", "ci-cd.yml"),
             budgets=budgets,

@@ -133,6 +133,8 @@ class Descriptor:
     branches: tuple[str, ...] = ()
     services: tuple[Service, ...] = ()
     artifacts: tuple[str, ...] = ()
+    #: Dependency caching through the setup actions (they fail without a lockfile).
+    dependency_cache: bool = True
     image: Image | None = None
     environments: dict[str, Environment] = field(default_factory=dict)
     notify: Notify | None = None

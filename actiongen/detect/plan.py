@@ -78,6 +78,8 @@ class Plan:
     package_manager: str
     commands: dict[str, str] = field(default_factory=dict)
     install: str | None = None
+    #: False when the setup actions' dependency caches would find no lockfile.
+    cache: bool = True
     services: dict[str, str] = field(default_factory=dict)
     service_stages: list[str] = field(default_factory=list)
     artifacts: list[str] = field(default_factory=list)
@@ -104,6 +106,8 @@ class Plan:
                 commands[stage] = self._in_directory(self.commands[stage])
         if commands:
             data["commands"] = commands
+        if not self.cache:
+            data["cache"] = False
         stages = [s for s in self.service_stages if s in self.commands]
         if self.services and stages:
             data["services"] = {name: {"version": version, "for": list(stages)}
@@ -170,6 +174,7 @@ def from_detection(detection: Detection, project: Project | None = None) -> Plan
         directory=project.directory,
     )
     plan.install = _install(project)
+    plan.cache = _cache(project)
     plan.service_stages = service_stages(project.language, plan.commands)
     if project.build_output:
         plan.artifacts = [project.build_output]
@@ -195,6 +200,18 @@ def service_stages(language: str, commands: dict[str, str]) -> list[str]:
     if language in ("ruby", "python") and "e2e" in commands:
         stages.append("e2e")
     return stages
+
+
+#: Package managers whose setup-action cache needs a lockfile at the repository root.
+_CACHE_NEEDS_ROOT_LOCKFILE = frozenset({"npm", "pnpm", "yarn", "bun", "poetry"})
+
+
+def _cache(project: Project) -> bool:
+    """Whether the setup actions can cache dependencies: setup-node's and setup-python's
+    poetry cache fail the job when the lockfile is missing or not at the root."""
+    if project.package_manager not in _CACHE_NEEDS_ROOT_LOCKFILE:
+        return True
+    return project.lockfile is not None and "/" not in project.lockfile
 
 
 def _install(project: Project) -> str | None:

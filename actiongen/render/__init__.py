@@ -111,7 +111,7 @@ def _context(d: Descriptor, plan: Plan) -> dict[str, Any]:
         "install": install,
         "custom_install": custom_install,
         # A release cut from a tag must not restore a cache a pull request could have written.
-        "cache": not d.tag_triggers,
+        "cache": d.dependency_cache and not d.tag_triggers,
         "hidden_artifacts": any(
             part.startswith(".") and part not in (".", "..")
             for a in d.artifacts for part in a.split("/")
