@@ -180,9 +180,19 @@ class _Section:
 
 
 def _validate(section: _Section) -> None:
+    from actiongen.schema_fast import Unsupported, compile_schema
+
+    schema = _schema()
+    # A valid section (the usual case) is judged without importing jsonschema, which
+    # costs ~65 ms of every check in a repository that has a configuration.
+    try:
+        if compile_schema(schema)(section.data):
+            return
+    except Unsupported:
+        pass
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = jsonschema.Draft202012Validator(schema)
     errors = list(validator.iter_errors(section.data))
     if not errors:
         return
