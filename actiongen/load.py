@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -36,11 +34,16 @@ MAX_FILE_BYTES = 1 << 20
 #: some depth below 100,000); input that might nest deeper is scanned before composing.
 _COMPOSER_DEPTH = 1000
 #: Lines starting with this many indentation or block-indicator characters may nest deeply.
-_DEEP_PREFIX = lazy_compile(rf"^[ \t?:-]{{{_COMPOSER_DEPTH // 4}}}", re.MULTILINE)
+#: (Searched from a newline, a literal: a fast scan; the first line is matched alone.)
+_DEEP_PREFIX = lazy_compile(rf"\n[ \t?:-]{{{_COMPOSER_DEPTH // 4}}}")
 
-#: ruamel's node classes, bound by :func:`_fast_parser` (importing ruamel is deferred).
-ScalarNode: Any = None
-SequenceNode: Any = None
+#: An anchor as libyaml scans one (letters, digits, ``_``, ``-``), after a token boundary.
+_ANCHOR = lazy_compile(r"&[\w-]")
+_BEFORE_ANCHOR = frozenset(" \t\n[{,:?")
+#: Below these, a file without anchors cannot nest past MAX_DEPTH (see _may_expand_or_nest):
+#: the flow brackets plus twice the longest line-opening run stay under it.
+_FLOW_BUDGET = 150
+_LONG_PREFIX = lazy_compile(r"\n[ \t?:-]{120}")
 
 _INT = lazy_compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = lazy_compile(
@@ -52,16 +55,16 @@ class Node:
     """A YAML node with its place in the source text.
 
     Positions are kept as the parser's marks and turned into a :class:`Span` on first
-    use: most nodes of a file never appear in a finding.
+    use: most nodes of a file never appear in a finding.  The constructors take the
+    arguments ruamel's C composer passes to its own node classes, so the composer
+    builds these nodes directly (see :func:`_compose_all`).
     """
 
     __slots__ = ("_em", "_sm", "_span")
     tag = ""
-
-    def __init__(self, start_mark: Any, end_mark: Any) -> None:
-        self._sm = start_mark
-        self._em = end_mark
-        self._span: Span | None = None
+    _sm: Any
+    _em: Any
+    _span: Span | None
 
     @property
     def span(self) -> Span:
@@ -85,25 +88,106 @@ class Node:
 class Scalar(Node):
     __slots__ = ("style", "text", "value")
 
-    def __init__(self, start_mark: Any, end_mark: Any, text: str, style: str | None) -> None:
+    def __init__(self, tag: object, text: str, start_mark: Any, end_mark: Any, style: Any) -> None:
         self._sm = start_mark
         self._em = end_mark
         self._span = None
         self.text = text
-        self.style = style
-        self.value: str | bool | int | float | None = _resolve(text, style)
+        self.style: str | None = style
+        # Most scalars are plain words or quoted: they stay strings without a call.
+        if style or (text and text[0] not in _MAYBE_NOT_STR):
+            self.value: str | bool | int | float | None = text
+        else:
+            self.value = _resolve(text)
+        if "${{" in text:
+            _sink.expressions.append(self)
 
     def __repr__(self) -> str:
         return f"Scalar({self.text!r} @{self.span.line}:{self.span.column})"
 
 
 class Mapping(Node):
+    """A mapping; :attr:`pairs` keeps source order, merged (``<<``) keys last."""
+
     __slots__ = ("_index", "pairs")
 
-    def __init__(self, start_mark: Any, end_mark: Any) -> None:
-        super().__init__(start_mark, end_mark)
-        self.pairs: list[tuple[Scalar, Node]] = []
+    def __init__(
+        self, tag: object, pairs: list[tuple[Any, Node]], start_mark: Any, end_mark: Any, style: Any
+    ) -> None:
+        self._sm = start_mark
+        self._em = end_mark
+        self._span = None
+        # The composer appends to this list, then sets end_mark: see _finish.
+        self.pairs: list[tuple[Scalar, Node]] = pairs
         self._index: dict[str, int] = {}
+
+    @property
+    def end_mark(self) -> Any:
+        return self._em
+
+    @end_mark.setter
+    def end_mark(self, mark: Any) -> None:
+        self._em = mark
+        self._finish()
+
+    def _finish(self) -> None:
+        """Index the keys once every pair is in; duplicates and merges take the slow path."""
+        pairs = self.pairs
+        try:
+            index = {k.text: i for i, (k, _) in enumerate(pairs)}
+        except AttributeError:  # a key that is a mapping or a sequence
+            self._finish_slowly()
+            return
+        if len(index) != len(pairs) or "<<" in index:
+            self._finish_slowly()
+        else:
+            self._index = index
+
+    def _finish_slowly(self) -> None:
+        index: dict[str, int] = {}
+        kept: list[tuple[Scalar, Node]] = []
+        merges: list[Node] = []
+        problems = _sink.problems
+        for key, value in self.pairs:
+            if type(key) is not Scalar:
+                problems.append(
+                    LoadProblem(
+                        "syntax",
+                        key.span,
+                        "a mapping key must be a plain string",
+                        "write the key as a string",
+                    )
+                )
+                continue
+            name = key.text
+            if name == "<<" and not key.style:
+                merges.append(value)
+                continue
+            first = index.get(name)
+            if first is not None:
+                line = kept[first][0].span.line
+                problems.append(
+                    LoadProblem(
+                        "duplicate-key",
+                        key.span,
+                        f"duplicate key `{name}` (first defined on line {line}); "
+                        "GitHub rejects workflows with duplicate keys",
+                        "remove or rename one of the two keys",
+                    )
+                )
+                continue
+            index[name] = len(kept)
+            kept.append((key, value))
+        # Merged keys come after the mapping's own keys, which win (YAML 1.1 merge).
+        for merged in merges:
+            for source in merged.items if type(merged) is Sequence else [merged]:
+                if type(source) is Mapping:
+                    for k, v in source.pairs:
+                        if k.text not in index:
+                            index[k.text] = len(kept)
+                            kept.append((k, v))
+        self.pairs = kept
+        self._index = index
 
     def get(self, key: str) -> Node | None:
         i = self._index.get(key)
@@ -130,35 +214,83 @@ class Mapping(Node):
 class Sequence(Node):
     __slots__ = ("items",)
 
-    def __init__(self, start_mark: Any, end_mark: Any) -> None:
-        super().__init__(start_mark, end_mark)
-        self.items: list[Node] = []
+    def __init__(
+        self, tag: object, items: list[Node], start_mark: Any, end_mark: Any, style: Any
+    ) -> None:
+        self._sm = start_mark
+        self._em = end_mark
+        self._span = None
+        self.items: list[Node] = items
+
+    @property
+    def end_mark(self) -> Any:
+        return self._em
+
+    @end_mark.setter
+    def end_mark(self, mark: Any) -> None:
+        self._em = mark
 
     def __repr__(self) -> str:
         return f"Sequence(len={len(self.items)} @{self.span.line}:{self.span.column})"
 
 
-@dataclass(slots=True)
+class _Sink:
+    """Where nodes report while one document is composed (see :func:`_compose_all`)."""
+
+    __slots__ = ("expressions", "problems")
+
+    def __init__(self) -> None:
+        #: Scalars holding ``${{``, in document order.
+        self.expressions: list[Scalar] = []
+        self.problems: list[LoadProblem] = []
+
+
+_sink = _Sink()
+
+
 class LoadProblem:
     """Something wrong with the file as YAML (as opposed to as a workflow)."""
 
-    kind: str  # "syntax", "duplicate-key", "encoding"
-    span: Span
-    message: str
-    fix: str = ""
+    __slots__ = ("fix", "kind", "message", "span")
+
+    def __init__(self, kind: str, span: Span, message: str, fix: str = "") -> None:
+        self.kind = kind  # "syntax", "duplicate-key", "encoding"
+        self.span = span
+        self.message = message
+        self.fix = fix
+
+    def __repr__(self) -> str:
+        return f"LoadProblem({self.kind!r}, {self.span!r}, {self.message!r})"
 
 
-@dataclass(slots=True)
 class Document:
     """A loaded file: its text, its root node (None when unusable) and its problems."""
 
-    path: str
-    text: str
-    root: Node | None
-    problems: list[LoadProblem] = field(default_factory=list)
-    line_starts: list[int] = field(default_factory=list)
-    #: Scalars holding ``${{``, in document order, collected while loading.
-    expression_scalars: list[Scalar] = field(default_factory=list)
+    __slots__ = ("_line_starts", "expression_scalars", "path", "problems", "root", "text")
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        root: Node | None,
+        problems: list[LoadProblem] | None = None,
+        line_starts: list[int] | None = None,
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.root = root
+        self.problems: list[LoadProblem] = [] if problems is None else problems
+        self._line_starts = line_starts
+        #: Scalars holding ``${{``, in document order, collected while loading.
+        self.expression_scalars: list[Scalar] = []
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Offsets at which lines start (computed on first use: few files need them)."""
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = line_starts(self.text)
+        return starts
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -178,9 +310,8 @@ class Document:
 _MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
 
 
-def _resolve(text: str, style: str | None) -> str | bool | int | float | None:
-    if style or (text and text[0] not in _MAYBE_NOT_STR):
-        return text
+def _resolve(text: str) -> str | bool | int | float | None:
+    """A plain scalar's value under the YAML 1.2 core schema, as GitHub reads it."""
     if text in ("", "~", "null", "Null", "NULL"):
         return None
     if text in ("true", "True", "TRUE"):
@@ -251,7 +382,7 @@ def load_text(path: str, text: str) -> Document:
     """Parse ``text`` into positioned nodes; never raises on bad YAML."""
     if len(text) > MAX_FILE_BYTES:
         return _too_large(path)
-    doc = Document(path, text, None, [], line_starts(text))
+    doc = Document(path, text, None, [])
     if not text.strip():
         doc.problems.append(
             LoadProblem(
@@ -276,47 +407,121 @@ def load_text(path: str, text: str) -> Document:
 
 def _compose_and_build(doc: Document) -> Document:
     text = doc.text
+    first = _Sink()
     try:
-        raw_docs = _compose_all(text)
+        roots = _compose_all(text, first)
     except RecursionError:
         doc.problems.append(_nesting_problem(Span.point(1, 1)))
         return doc
     except Exception as exc:  # ruamel raises many error types; all carry marks
         doc.problems.append(_syntax_problem(exc))
         return doc
-    if not raw_docs:
+    if not roots:
         doc.problems.append(
             LoadProblem(
                 "syntax", Span.point(1, 1), "the file holds no YAML document", "add a workflow"
             )
         )
         return doc
-    if len(raw_docs) > 1:
-        second = raw_docs[1]
-        line, col = second.start_mark.line + 1, second.start_mark.column + 1
+    if len(roots) > 1:
+        second = roots[1].span
         doc.problems.append(
             LoadProblem(
                 "syntax",
-                Span.point(line, col),
-                f"the file holds {len(raw_docs)} YAML documents; GitHub reads only one",
+                Span.point(second.line, second.column),
+                f"the file holds {len(roots)} YAML documents; GitHub reads only one",
                 "remove the `---` separators and the extra documents",
             )
         )
-    builder = _Builder(doc)
+    doc.problems.extend(first.problems)
+    root = roots[0]
+    if _may_expand_or_nest(text):
+        problem = _expansion_problem(root)
+        if problem is not None:
+            doc.problems.append(problem)
+            return doc
+    doc.root = root
+    doc.expression_scalars = first.expressions
+    return doc
+
+
+def _may_expand_or_nest(text: str) -> bool:
+    """Whether aliases may make the document large or deep: then it is measured.
+
+    libyaml names anchors with letters, digits, ``_`` and ``-`` only, after a space, a
+    line start or a flow indicator, so a file that never matches :data:`_ANCHOR` has no
+    aliases (``&&`` and ``2>&1`` in scripts do not match).  Without aliases the depth is
+    at most the number of ``[``/``{`` plus twice the longest run of indentation and
+    block indicators opening a line (see :func:`_too_deep`).
+    """
+    if _pure_python():
+        return True
+    for m in _ANCHOR.finditer(text):  # a literal first character: a fast scan
+        at = m.start()
+        if at == 0 or text[at - 1] in _BEFORE_ANCHOR:
+            return True
+    flow = text.count("[") + text.count("{")
+    return (
+        flow > _FLOW_BUDGET
+        or _LONG_PREFIX.search(text) is not None
+        or _LONG_PREFIX.match("\n" + text[:120]) is not None
+    )
+
+
+def _expansion_problem(root: Node) -> LoadProblem | None:
+    """An alias bomb or nesting past :data:`MAX_DEPTH`, measured without expanding aliases.
+
+    Each distinct node is visited once and remembers its expanded size and its height,
+    so a node reached again through an alias costs a lookup, and a chain of aliases
+    nesting each other (deep with no indentation to show it) is seen for what it is.
+    """
+    measured: dict[int, tuple[int, int]] = {}  # id -> (expanded size, height)
+    built = 0
+
+    def measure(node: Node, depth: int) -> tuple[int, int]:
+        nonlocal built
+        known = measured.get(id(node))
+        if known is not None:
+            if depth + known[1] - 1 > MAX_DEPTH:  # its deepest node, reached from here
+                raise RecursionError
+            return known
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        built += 1
+        if type(node) is Scalar:
+            measured[id(node)] = (1, 1)
+            return 1, 1
+        measured[id(node)] = (1, 1)  # a node that contains itself counts once
+        total, height = 1, 1
+        children: list[Node]
+        if type(node) is Mapping:
+            children = [n for pair in node.pairs for n in pair]
+        else:
+            assert isinstance(node, Sequence)
+            children = node.items
+        for child in children:
+            size, below = measure(child, depth + 1)
+            total += size
+            height = max(height, below + 1)
+            # Distinct nodes are what the file really holds; growth beyond them by
+            # MAX_EXPANDED_NODES is owed to aliases (a large plain file is no bomb).
+            if total > MAX_EXPANDED_NODES + built:
+                raise _AliasBomb
+        measured[id(node)] = (total, height)
+        return total, height
+
     try:
-        doc.root = builder.build(raw_docs[0], 0)[0]
+        measure(root, 0)
     except _AliasBomb:
-        doc.problems.append(
-            LoadProblem(
-                "syntax",
-                Span.point(1, 1),
-                f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
-                "remove the nested aliases (an alias bomb)",
-            )
+        return LoadProblem(
+            "syntax",
+            Span.point(1, 1),
+            f"aliases expand this document to more than {MAX_EXPANDED_NODES} nodes",
+            "remove the nested aliases (an alias bomb)",
         )
     except RecursionError:
-        doc.problems.append(_nesting_problem(Span.point(1, 1)))
-    return doc
+        return _nesting_problem(Span.point(1, 1))
+    return None
 
 
 def _nesting_problem(span: Span) -> LoadProblem:
@@ -349,13 +554,18 @@ def _too_deep(text: str) -> Span | None:
     without recursion.
     """
     flow = text.count("[") + text.count("{")
-    if flow <= _COMPOSER_DEPTH // 2 and _DEEP_PREFIX.search(text) is None:
+    if (
+        flow <= _COMPOSER_DEPTH // 2
+        and _DEEP_PREFIX.search(text) is None
+        and _DEEP_PREFIX.match("\n" + text[: _COMPOSER_DEPTH // 4]) is None
+    ):
         return None
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
-    parser = _fast_parser()(text)
-    if not hasattr(parser, "check_event"):  # pure Python: its composer raises RecursionError
+    parser_class = _fast_parser()[0]
+    if parser_class is None:  # pure Python: its composer raises RecursionError
         return None
+    parser = parser_class(text)
     depth = 0
     try:
         while parser.check_event():
@@ -372,59 +582,96 @@ def _too_deep(text: str) -> Span | None:
     return None
 
 
-def _compose_all(text: str) -> list[Any]:
-    return list(_compose_iter(text))
+def _compose_all(text: str, first: _Sink) -> list[Node]:
+    """Every document's root node; the first document's nodes report to ``first``.
+
+    ruamel's C composer is pointed at our node classes for the call, so it builds
+    them directly: no second pass copies its nodes into ours.
+    """
+    global _sink
+    parser, module = _fast_parser()
+    if module is None:
+        return _compose_pure(text, first)
+    saved = module.ScalarNode, module.SequenceNode, module.MappingNode
+    module.ScalarNode, module.SequenceNode, module.MappingNode = Scalar, Sequence, Mapping
+    _sink = first
+    try:
+        composer = parser(text)
+        roots: list[Node] = []
+        while composer.check_node():
+            roots.append(composer.get_node())
+            _sink = _Sink()  # GitHub reads the first document only
+        return roots
+    finally:
+        module.ScalarNode, module.SequenceNode, module.MappingNode = saved
+        _sink = _Sink()
 
 
-def _compose_iter(text: str) -> Iterator[Any]:
-    parser = _fast_parser()(text)
-    while parser.check_node():
-        yield parser.get_node()
+def _compose_pure(text: str, first: _Sink) -> list[Node]:
+    """Without the C extension: ruamel's pure-Python composer, its nodes copied into ours."""
+    global _sink
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+    memo: dict[int, Node] = {}
+
+    def convert(raw: Any) -> Node:
+        known = memo.get(id(raw))
+        if known is not None:
+            return known
+        node: Node
+        if isinstance(raw, ScalarNode):
+            node = memo[id(raw)] = Scalar(None, raw.value, raw.start_mark, raw.end_mark, raw.style)
+        elif isinstance(raw, MappingNode):
+            mapping = Mapping(None, [], raw.start_mark, None, None)
+            node = memo[id(raw)] = mapping
+            mapping.pairs.extend((convert(k), convert(v)) for k, v in raw.value)  # type: ignore[misc]
+            mapping.end_mark = raw.end_mark
+        else:
+            seq = Sequence(None, [], raw.start_mark, None, None)
+            node = memo[id(raw)] = seq
+            seq.items.extend(convert(item) for item in raw.value)
+            seq.end_mark = raw.end_mark
+        return node
+
+    _sink = first
+    try:
+        roots: list[Node] = []
+        for raw in YAML(typ="safe", pure=True).compose_all(text):
+            memo.clear()
+            roots.append(convert(raw))
+            _sink = _Sink()
+        return roots
+    finally:
+        _sink = _Sink()
+
+
+def _pure_python() -> bool:
+    return _fast_parser()[1] is None
 
 
 @lru_cache(maxsize=1)
-def _fast_parser() -> Any:
-    """ruamel's C parser with tag resolution switched off.
+def _fast_parser() -> tuple[Any, Any]:
+    """ruamel's C parser with tag resolution switched off, and its module.
 
-    Its resolver costs as much as the parsing itself, and we resolve scalars our own
-    way (GitHub's way) anyway; every node gets one shared tag object, which also spares
-    ruamel's node constructor from making a new tag for each node.
+    The resolver costs as much as the parsing itself, and we resolve scalars our own
+    way (GitHub's way) anyway: the three resolver hooks are C built-ins that ignore
+    their arguments, so they cost no Python frame per node.  (None, None) without
+    the C extension.
     """
-    global ScalarNode, SequenceNode
-    from ruamel.yaml.nodes import ScalarNode, SequenceNode
-    from ruamel.yaml.tag import Tag
-
-    shared_tag = Tag(suffix="?")
     try:
-        from _ruamel_yaml import CParser
-    except ImportError:  # no C extension: the pure-Python composer, same nodes
-        from ruamel.yaml import YAML
+        import _ruamel_yaml
+    except ImportError:  # no C extension: the pure-Python composer
+        return None, None
 
-        class Pure:
-            def __init__(self, text: str) -> None:
-                self._docs = iter(YAML(typ="safe", pure=True).compose_all(text))
-                self._next: Any = next(self._docs, None)
+    class Parser(_ruamel_yaml.CParser):  # type: ignore[misc]
+        # Built-in callables taking the hooks' arguments; their results are ignored
+        # by our node classes (``tag``).
+        resolve = slice
+        descend_resolver = slice
+        ascend_resolver = tuple
 
-            def check_node(self) -> bool:
-                return self._next is not None
-
-            def get_node(self) -> Any:
-                node, self._next = self._next, next(self._docs, None)
-                return node
-
-        return Pure
-
-    class Parser(CParser):  # type: ignore[misc]
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            return shared_tag
-
-        def descend_resolver(self, *args: Any) -> None:
-            return None
-
-        def ascend_resolver(self, *args: Any) -> None:
-            return None
-
-    return Parser
+    return Parser, _ruamel_yaml
 
 
 def _syntax_problem(exc: Exception) -> LoadProblem:
@@ -444,105 +691,6 @@ def _syntax_problem(exc: Exception) -> LoadProblem:
 
 class _AliasBomb(Exception):
     pass
-
-
-class _Builder:
-    """Turns ruamel nodes into ours, once per node, so aliases share one object.
-
-    It also counts the size the document would have if every alias were copied
-    out, and stops at :data:`MAX_EXPANDED_NODES` (an alias bomb costs nothing).
-    """
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.memo: dict[int, tuple[Node, int]] = {}
-        # Distinct nodes built so far: a subtree whose expanded size passes this by
-        # MAX_EXPANDED_NODES owes the excess to aliases; a large plain file is no bomb.
-        self.built = 0
-
-    def build(self, raw: Any, depth: int) -> tuple[Node, int]:
-        """Our node for ``raw`` and its expanded size."""
-        if depth > MAX_DEPTH:
-            raise RecursionError
-        known = self.memo.get(id(raw))
-        if known is not None:
-            return known
-        self.built += 1
-        kind = type(raw)
-        if kind is ScalarNode:
-            scalar = Scalar(raw.start_mark, raw.end_mark, raw.value, raw.style)
-            self.memo[id(raw)] = (scalar, 1)
-            if "${{" in raw.value:
-                self.doc.expression_scalars.append(scalar)
-            return scalar, 1
-        size = 1
-        if kind is SequenceNode:
-            seq = Sequence(raw.start_mark, raw.end_mark)
-            self.memo[id(raw)] = (seq, 1)  # a self-referencing alias sees size 1
-            items = seq.items
-            for item in raw.value:
-                node, n = self.build(item, depth + 1)
-                items.append(node)
-                size += n
-                if size > MAX_EXPANDED_NODES + self.built:
-                    raise _AliasBomb
-            self.memo[id(raw)] = (seq, size)
-            return seq, size
-        mapping = Mapping(raw.start_mark, raw.end_mark)
-        self.memo[id(raw)] = (mapping, 1)
-        merges: list[Any] = []
-        for raw_key, raw_value in raw.value:
-            if type(raw_key) is ScalarNode and not raw_key.style and raw_key.value == "<<":
-                merges.append(raw_value)
-                continue
-            key, nk = self.build(raw_key, depth + 1)
-            value, nv = self.build(raw_value, depth + 1)
-            size += nk + nv
-            if size > MAX_EXPANDED_NODES + self.built:
-                raise _AliasBomb
-            if not isinstance(key, Scalar):
-                self.doc.problems.append(
-                    LoadProblem(
-                        "syntax",
-                        key.span,
-                        "a mapping key must be a plain string",
-                        "write the key as a string",
-                    )
-                )
-                continue
-            self._add(mapping, key, value)
-        for merged in merges:
-            sources = merged.value if type(merged) is SequenceNode else [merged]
-            for source in sources:
-                built, n = self.build(source, depth + 1)
-                size += n
-                if size > MAX_EXPANDED_NODES + self.built:
-                    raise _AliasBomb
-                if isinstance(built, Mapping):
-                    for k, v in built.pairs:
-                        if k.text not in mapping._index:
-                            mapping._index[k.text] = len(mapping.pairs)
-                            mapping.pairs.append((k, v))
-        self.memo[id(raw)] = (mapping, size)
-        return mapping, size
-
-    def _add(self, mapping: Mapping, key: Scalar, value: Node) -> None:
-        name = key.text
-        first = mapping._index.get(name)
-        if first is not None:
-            line = mapping.pairs[first][0].span.line
-            self.doc.problems.append(
-                LoadProblem(
-                    "duplicate-key",
-                    key.span,
-                    f"duplicate key `{name}` (first defined on line {line}); "
-                    "GitHub rejects workflows with duplicate keys",
-                    "remove or rename one of the two keys",
-                )
-            )
-            return
-        mapping._index[name] = len(mapping.pairs)
-        mapping.pairs.append((key, value))
 
 
 def to_data(node: Node | None) -> Any:
