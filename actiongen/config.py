@@ -14,11 +14,9 @@ Every error names the file, the position when known, and the key:
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,21 +38,67 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message names file and key."""
 
 
-@dataclass(slots=True)
 class Config:
-    #: Rule id -> severity, or None when the rule is off.  Absent: the rule's default.
-    rules: dict[str, Severity | None] = field(default_factory=dict)
-    budgets: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
-    pipeline_budget: int | None = None  # None: sum of the stage budgets
-    environments: list[str] = field(default_factory=list)
-    production: list[str] = field(default_factory=lambda: list(DEFAULT_PRODUCTION))
-    stage_globs: dict[str, list[str]] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
-    #: Exit 1 at or above this severity; None: never.
-    fail_on: Severity | None = Severity.WARNING
-    source: str | None = None
-    #: Rule id -> where it was configured (``file:line:col: check.rules.id``), for errors.
-    rule_origins: dict[str, str] = field(default_factory=dict)
+    """The checker's settings (a plain class: dataclasses cost start-up time)."""
+
+    __slots__ = (
+        "budgets",
+        "environments",
+        "exclude",
+        "fail_on",
+        "pipeline_budget",
+        "production",
+        "rule_origins",
+        "rules",
+        "source",
+        "stage_globs",
+    )
+
+    def __init__(
+        self,
+        *,
+        rules: dict[str, Severity | None] | None = None,
+        budgets: dict[str, int] | None = None,
+        pipeline_budget: int | None = None,
+        environments: list[str] | None = None,
+        production: list[str] | None = None,
+        stage_globs: dict[str, list[str]] | None = None,
+        exclude: list[str] | None = None,
+        fail_on: Severity | None = Severity.WARNING,
+        source: str | None = None,
+        rule_origins: dict[str, str] | None = None,
+    ) -> None:
+        #: Rule id -> severity, or None when the rule is off.  Absent: the rule's default.
+        self.rules: dict[str, Severity | None] = {} if rules is None else rules
+        self.budgets: dict[str, int] = dict(DEFAULT_BUDGETS) if budgets is None else budgets
+        self.pipeline_budget = pipeline_budget  # None: sum of the stage budgets
+        self.environments: list[str] = [] if environments is None else environments
+        self.production: list[str] = (
+            list(DEFAULT_PRODUCTION) if production is None else production
+        )
+        self.stage_globs: dict[str, list[str]] = {} if stage_globs is None else stage_globs
+        self.exclude: list[str] = [] if exclude is None else exclude
+        #: Exit 1 at or above this severity; None: never.
+        self.fail_on = fail_on
+        self.source = source
+        #: Rule id -> where it was configured (``file:line:col: check.rules.id``), for errors.
+        self.rule_origins: dict[str, str] = {} if rule_origins is None else rule_origins
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied (what ``dataclasses.replace`` did)."""
+        values = {name: getattr(self, name) for name in Config.__slots__}
+        values.update(changes)
+        return Config(**values)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Config):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in Config.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Config(source={self.source!r})"
 
     @property
     def pipeline_minutes(self) -> int:
@@ -111,6 +155,8 @@ _TYPE_NAMES = {
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
+    import difflib  # only for an error message
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else f" (known: {', '.join(options)})"
 
@@ -158,14 +204,18 @@ def _node_at(root: Node | None, path: list[str | int], *, key: bool) -> Node | N
     return node
 
 
-@dataclass(slots=True)
 class _Section:
     """A ``check`` section: its data, where it came from, and how to point into it."""
 
-    data: Any
-    source: str  # the file as shown to the user
-    prefix: tuple[str, ...] = ()  # key path of the section inside its file
-    node: Node | None = None  # the section's YAML node, for positions
+    __slots__ = ("data", "node", "prefix", "source")
+
+    def __init__(
+        self, data: Any, source: str, prefix: tuple[str, ...] = (), node: Node | None = None
+    ) -> None:
+        self.data = data
+        self.source = source  # the file as shown to the user
+        self.prefix = prefix  # key path of the section inside its file
+        self.node = node  # the section's YAML node, for positions
 
     def where(self, path: list[str | int], *, key: bool = False) -> str:
         """``file:line:col: check.rules.x`` for an error about ``path``."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,14 +26,37 @@ _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".
 _SUPPRESS = lazy_compile(r"(?:^|\s)#\s*actiongen:\s*ignore\[([^\]]*)\]")
 
 
-@dataclass(slots=True)
 class FileResult:
     """The findings of one file, plus what the reporters need to show them safely."""
 
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    redactions: list[Span] = field(default_factory=list)
+    __slots__ = ("findings", "lines", "path", "redactions")
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding] | None = None,
+        lines: list[str] | None = None,
+        redactions: list[Span] | None = None,
+    ) -> None:
+        self.path = path
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.lines: list[str] = [] if lines is None else lines
+        self.redactions: list[Span] = [] if redactions is None else redactions
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FileResult):
+            return NotImplemented
+        return (self.path, self.findings, self.lines, self.redactions) == (
+            other.path,
+            other.findings,
+            other.lines,
+            other.redactions,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FileResult({self.path!r}, {len(self.findings)} finding(s))"
 
 
 def kind_of(path: str, root: object = None) -> str:
@@ -194,12 +216,14 @@ def _internal(path: str, where: str, tb: str) -> Finding:
     )
 
 
-@dataclass(slots=True)
 class _Suppression:
-    rules: set[str]
-    line: int
-    column: int
-    used: bool = False
+    __slots__ = ("column", "line", "rules", "used")
+
+    def __init__(self, rules: set[str], line: int, column: int) -> None:
+        self.rules = rules
+        self.line = line
+        self.column = column
+        self.used = False
 
 
 def _apply_suppressions(

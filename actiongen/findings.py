@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -24,9 +24,11 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A 1-based, end-exclusive region of a file (line, column)."""
+class Span(NamedTuple):
+    """A 1-based, end-exclusive region of a file (line, column).
+
+    A named tuple: built in C, hashable, and cheap to send between processes.
+    """
 
     line: int
     column: int
@@ -38,23 +40,53 @@ class Span:
         return cls(line, column, line, column + 1)
 
 
-@dataclass(slots=True)
 class Finding:
     """One problem found in one file.
 
     ``message`` says what is wrong and why; ``fix`` says how to mend it.
     Neither may contain a secret value: rules pass only redacted forms.
+    (A plain class: dataclasses cost start-up time.)
     """
 
-    rule: str
-    severity: Severity
-    path: str
-    span: Span
-    message: str
-    fix: str = ""
-    job: str | None = None
-    step: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("extra", "fix", "job", "message", "path", "rule", "severity", "span", "step")
+
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        path: str,
+        span: Span,
+        message: str,
+        fix: str = "",
+        job: str | None = None,
+        step: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.path = path
+        self.span = span
+        self.message = message
+        self.fix = fix
+        self.job = job
+        self.step = step
+        self.extra: dict[str, str] = {} if extra is None else extra
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in Finding.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return (
+            f"Finding({self.rule!r}, {self.severity!s}, {self.path!r}, {self.span!r}, "
+            f"{self.message!r})"
+        )
 
     @property
     def line(self) -> int:

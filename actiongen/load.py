@@ -109,7 +109,7 @@ class Scalar(Node):
 class Mapping(Node):
     """A mapping; :attr:`pairs` keeps source order, merged (``<<``) keys last."""
 
-    __slots__ = ("_index", "pairs")
+    __slots__ = ("by_key", "pairs")
 
     def __init__(
         self, tag: object, pairs: list[tuple[Any, Node]], start_mark: Any, end_mark: Any, style: Any
@@ -119,7 +119,9 @@ class Mapping(Node):
         self._span = None
         # The composer appends to this list, then sets end_mark: see _finish.
         self.pairs: list[tuple[Scalar, Node]] = pairs
-        self._index: dict[str, int] = {}
+        #: Key text to value node, filled when the mapping is complete; read-only.
+        #: ``by_key.get`` is :meth:`get` without a Python call, for hot loops.
+        self.by_key: dict[str, Node] = {}
 
     @property
     def end_mark(self) -> Any:
@@ -134,14 +136,14 @@ class Mapping(Node):
         """Index the keys once every pair is in; duplicates and merges take the slow path."""
         pairs = self.pairs
         try:
-            index = {k.text: i for i, (k, _) in enumerate(pairs)}
+            by_key = {k.text: v for k, v in pairs}
         except AttributeError:  # a key that is a mapping or a sequence
             self._finish_slowly()
             return
-        if len(index) != len(pairs) or "<<" in index:
+        if len(by_key) != len(pairs) or "<<" in by_key:
             self._finish_slowly()
         else:
-            self._index = index
+            self.by_key = by_key
 
     def _finish_slowly(self) -> None:
         index: dict[str, int] = {}
@@ -187,18 +189,20 @@ class Mapping(Node):
                             index[k.text] = len(kept)
                             kept.append((k, v))
         self.pairs = kept
-        self._index = index
+        self.by_key = {k.text: v for k, v in kept}
 
     def get(self, key: str) -> Node | None:
-        i = self._index.get(key)
-        return None if i is None else self.pairs[i][1]
+        return self.by_key.get(key)
 
     def key_node(self, key: str) -> Scalar | None:
-        i = self._index.get(key)
-        return None if i is None else self.pairs[i][0]
+        if key in self.by_key:
+            for k, _ in self.pairs:
+                if k.text == key:
+                    return k
+        return None
 
     def __contains__(self, key: str) -> bool:
-        return key in self._index
+        return key in self.by_key
 
     def keys(self) -> list[str]:
         return [k.text for k, _ in self.pairs]

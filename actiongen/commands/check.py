@@ -89,7 +89,6 @@ def select_rules(args: argparse.Namespace, config: Config) -> tuple[list[type[Ru
     An unknown rule id is an error wherever it is named (configuration, ``--select``,
     ``--ignore``): a typo would otherwise silently leave a rule on or off.
     """
-    from dataclasses import replace
 
     from actiongen.errors import UserError
     from actiongen.rules.registry import all_rules
@@ -110,7 +109,7 @@ def select_rules(args: argparse.Namespace, config: Config) -> tuple[list[type[Ru
         rules = [r for r in rules if r.id in selected]
         # Naming a rule on the command line runs it even if the configuration turns it off.
         levels = {k: v for k, v in config.rules.items() if not (k in selected and v is None)}
-        config = replace(config, rules=levels)
+        config = config.replace(rules=levels)
     rules = [r for r in rules if r.id not in ignored]
     return rules, config
 

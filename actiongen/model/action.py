@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from actiongen.load import Document, Mapping, Scalar, Sequence
 from actiongen.model.expressions import Expression
-from actiongen.model.workflow import Step, _step, all_expressions
+from actiongen.model.workflow import Step, all_expressions
 
 
-@dataclass(slots=True)
 class Action:
-    doc: Document
-    root: Mapping
-    name: Scalar | None
-    inputs: Mapping | None
-    outputs: Mapping | None
-    runs: Mapping | None
-    using: str | None
-    steps: list[Step] = field(default_factory=list)
-    expressions: list[Expression] = field(default_factory=list)
+    """An action's metadata: name, inputs, outputs and ``runs`` (with composite steps)."""
+
+    __slots__ = (
+        "doc",
+        "expressions",
+        "inputs",
+        "name",
+        "outputs",
+        "root",
+        "runs",
+        "steps",
+        "using",
+    )
+
+    def __init__(self, doc: Document, root: Mapping) -> None:
+        get = root.by_key.get
+        self.doc = doc
+        self.root = root
+        name, inputs, outputs, runs = get("name"), get("inputs"), get("outputs"), get("runs")
+        self.name = name if isinstance(name, Scalar) else None
+        self.inputs = inputs if isinstance(inputs, Mapping) else None
+        self.outputs = outputs if isinstance(outputs, Mapping) else None
+        self.runs = runs if isinstance(runs, Mapping) else None
+        using = self.runs.get("using") if self.runs is not None else None
+        self.using = using.text if isinstance(using, Scalar) else None
+        steps_node = self.runs.get("steps") if self.runs is not None else None
+        self.steps: list[Step] = (
+            [Step(i, s) for i, s in enumerate(steps_node.items) if isinstance(s, Mapping)]
+            if isinstance(steps_node, Sequence)
+            else []
+        )
+        self.expressions: list[Expression] = all_expressions(doc)
 
     @property
     def path(self) -> str:
@@ -31,27 +51,8 @@ class Action:
 
 
 def build_action(doc: Document) -> Action | None:
+    """The model of loaded action metadata, or None when its root is not a mapping."""
     root = doc.root
     if not isinstance(root, Mapping):
         return None
-    runs = root.get("runs")
-    runs_m = runs if isinstance(runs, Mapping) else None
-    using = runs_m.get("using") if runs_m is not None else None
-    steps: list[Step] = []
-    steps_node = runs_m.get("steps") if runs_m is not None else None
-    if isinstance(steps_node, Sequence):
-        steps = [_step(i, s) for i, s in enumerate(steps_node.items) if isinstance(s, Mapping)]
-    name = root.get("name")
-    inputs = root.get("inputs")
-    outputs = root.get("outputs")
-    return Action(
-        doc=doc,
-        root=root,
-        name=name if isinstance(name, Scalar) else None,
-        inputs=inputs if isinstance(inputs, Mapping) else None,
-        outputs=outputs if isinstance(outputs, Mapping) else None,
-        runs=runs_m,
-        using=using.text if isinstance(using, Scalar) else None,
-        steps=steps,
-        expressions=all_expressions(doc),
-    )
+    return Action(doc, root)

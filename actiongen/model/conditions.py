@@ -7,7 +7,6 @@ Used to ask "can this job run for a pull request?" or "for a push to develop?".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from actiongen.lazyre import lazy_compile
@@ -20,11 +19,21 @@ _TOKEN = lazy_compile(
 )
 
 
-@dataclass
 class Facts:
     """What is known about a run: context values by dotted name (``github.event_name``)."""
 
-    values: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, Any] | None = None) -> None:
+        self.values: dict[str, Any] = {} if values is None else values
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Facts) and self.values == other.values
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Facts({self.values!r})"
 
     def lookup(self, path: str) -> Any:
         if path in self.values:

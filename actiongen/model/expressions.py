@@ -7,7 +7,6 @@ expression inside a block scalar (``run: |``) points at its own line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from actiongen.lazyre import lazy_compile
@@ -19,13 +18,38 @@ if TYPE_CHECKING:
 _OPEN = "${{"
 
 
-@dataclass(frozen=True, slots=True)
 class Expression:
-    """One ``${{ ... }}``: ``text`` is the inside, stripped."""
+    """One ``${{ ... }}``: ``text`` is the inside, stripped.
 
-    text: str
-    span: Span
-    scalar: Scalar
+    Its span is worked out on first use (most expressions never appear in a finding).
+    """
+
+    __slots__ = ("_at", "_span", "scalar", "text")
+
+    def __init__(
+        self,
+        text: str,
+        span: Span | None,
+        scalar: Scalar,
+        at: tuple[Document, int, int] | None = None,
+    ) -> None:
+        self.text = text
+        self.scalar = scalar
+        self._span = span
+        #: (document, start offset, end offset) when the span is still to be computed.
+        self._at = at
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if span is None:
+            assert self._at is not None
+            doc, start, end = self._at
+            span = self._span = doc.span_of(start, end)
+        return span
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
 
     @property
     def references(self) -> list[str]:
@@ -79,7 +103,7 @@ def find_expressions(doc: Document, scalar: Scalar) -> list[Expression]:
         inner = raw[i + 3 : close]
         if scalar.style in ("|", ">", "", None):
             inner = " ".join(inner.split())
-        found.append(Expression(inner.strip(), doc.span_of(base + i, base + close + 2), scalar))
+        found.append(Expression(inner.strip(), None, scalar, (doc, base + i, base + close + 2)))
         i = raw.find(_OPEN, close + 2)
     return found
 

@@ -6,7 +6,6 @@ names the job ``build``); edges always use the ids as the ``jobs:`` keys spell t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,14 +14,23 @@ if TYPE_CHECKING:
     from actiongen.model.workflow import Workflow
 
 
-@dataclass(slots=True)
 class NeedsGraph:
     """Direct needs per job (only edges to jobs that exist) and the unknown ones."""
 
-    needs: dict[str, list[str]] = field(default_factory=dict)
-    unknown: dict[str, list[str]] = field(default_factory=dict)
-    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _users: dict[str, list[str]] | None = field(default=None, repr=False)
+    __slots__ = ("_ancestors", "_users", "needs", "unknown")
+
+    def __init__(
+        self,
+        needs: dict[str, list[str]] | None = None,
+        unknown: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.needs: dict[str, list[str]] = {} if needs is None else needs
+        self.unknown: dict[str, list[str]] = {} if unknown is None else unknown
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._users: dict[str, list[str]] | None = None
+
+    def __repr__(self) -> str:
+        return f"NeedsGraph(needs={self.needs!r}, unknown={self.unknown!r})"
 
     @classmethod
     def of(cls, workflow: Workflow) -> NeedsGraph:

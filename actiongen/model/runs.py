@@ -13,7 +13,6 @@ function that runs it anyway (``always()``, ``failure()``, ``cancelled()``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -47,14 +46,27 @@ _STATUS_ANYWAY = lazy_compile(r"\b(always|failure|cancelled)\s*\(", re.IGNORECAS
 _TAG_EVENTS = frozenset({"release", "create", "delete", "registry_package"})
 
 
-@dataclass(frozen=True, slots=True)
 class Run:
     """One way the workflow can be triggered; ``label`` says it in words."""
 
-    event: str
-    ref: str | None
-    label: str
-    facts: Facts = field(compare=False, hash=False)
+    __slots__ = ("event", "facts", "label", "ref")
+
+    def __init__(self, event: str, ref: str | None, label: str, facts: Facts) -> None:
+        self.event = event
+        self.ref = ref
+        self.label = label
+        self.facts = facts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Run):
+            return NotImplemented
+        return (self.event, self.ref, self.label) == (other.event, other.ref, other.label)
+
+    def __hash__(self) -> int:
+        return hash((self.event, self.ref, self.label))
+
+    def __repr__(self) -> str:
+        return f"Run({self.label!r})"
 
     def describe(self) -> str:
         """``push to main``, ``pull_request``, ``release of a tag matching `v*```…"""
@@ -278,14 +290,16 @@ def _and3(a: bool | None, b: bool | None) -> bool | None:
     return True
 
 
-@dataclass(slots=True)
 class Participation:
     """Which jobs can run in which runs, memoised per (job, run)."""
 
-    workflow: Workflow
-    graph: NeedsGraph
-    runs: list[Run]
-    _memo: dict[tuple[str, int], bool | None] = field(default_factory=dict)
+    __slots__ = ("_memo", "graph", "runs", "workflow")
+
+    def __init__(self, workflow: Workflow, graph: NeedsGraph, runs: list[Run]) -> None:
+        self.workflow = workflow
+        self.graph = graph
+        self.runs = runs
+        self._memo: dict[tuple[str, int], bool | None] = {}
 
     @classmethod
     def of(cls, workflow: Workflow, graph: NeedsGraph) -> Participation:

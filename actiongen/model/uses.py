@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from actiongen.lazyre import lazy_compile
 
 _SHA = lazy_compile(r"[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
-@dataclass(frozen=True, slots=True)
 class ActionRef:
-    raw: str
-    owner_repo: str | None  # "actions/checkout"; None for local and docker
-    path: str  # subdirectory inside the repository, "" when none
-    ref: str | None
+    """A parsed ``uses:`` value."""
+
+    __slots__ = ("owner_repo", "path", "raw", "ref")
+
+    def __init__(self, raw: str, owner_repo: str | None, path: str, ref: str | None) -> None:
+        self.raw = raw
+        self.owner_repo = owner_repo  # "actions/checkout"; None for local and docker
+        self.path = path  # subdirectory inside the repository, "" when none
+        self.ref = ref
+
+    def _key(self) -> tuple[str, str | None, str, str | None]:
+        return (self.raw, self.owner_repo, self.path, self.ref)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ActionRef) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"ActionRef({self.raw!r})"
 
     @property
     def is_local(self) -> bool:

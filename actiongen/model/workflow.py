@@ -7,15 +7,13 @@ each part keeps its node so findings can point at the exact key or value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from actiongen.load import Document, Mapping, Node, Scalar, Sequence
 from actiongen.model.expressions import Expression, find_expressions
 
 
 def as_str(node: Node | None) -> str | None:
     """The text of a scalar node, or None."""
-    if isinstance(node, Scalar) and node.value is not None:
+    if type(node) is Scalar and node.value is not None:
         return node.text
     return None
 
@@ -29,21 +27,40 @@ def str_items(node: Node | None) -> list[Scalar]:
     return []
 
 
-@dataclass(slots=True)
 class Step:
-    index: int
-    node: Mapping
-    id: str | None
-    name: str | None
-    uses: Scalar | None
-    run: Scalar | None
-    with_: Mapping | None
-    env: Mapping | None
-    shell: Scalar | None
-    if_: Node | None
-    continue_on_error: Node | None
-    timeout_minutes: Node | None
-    working_directory: Scalar | None
+    """One entry of a job's ``steps:`` (plain class: dataclasses cost start-up time)."""
+
+    __slots__ = (
+        "continue_on_error",
+        "env",
+        "id",
+        "if_",
+        "index",
+        "name",
+        "node",
+        "run",
+        "shell",
+        "timeout_minutes",
+        "uses",
+        "with_",
+        "working_directory",
+    )
+
+    def __init__(self, index: int, node: Mapping) -> None:
+        get = node.by_key.get
+        self.index = index
+        self.node = node
+        self.id = as_str(get("id"))
+        self.name = as_str(get("name"))
+        self.uses = _scalar(get("uses"))
+        self.run = _scalar(get("run"))
+        self.with_ = _mapping(get("with"))
+        self.env = _mapping(get("env"))
+        self.shell = _scalar(get("shell"))
+        self.if_: Node | None = get("if")
+        self.continue_on_error: Node | None = get("continue-on-error")
+        self.timeout_minutes: Node | None = get("timeout-minutes")
+        self.working_directory = _scalar(get("working-directory"))
 
     @property
     def label(self) -> str:
@@ -59,51 +76,104 @@ class Step:
     def with_value(self, key: str) -> Node | None:
         return self.with_.get(key) if self.with_ is not None else None
 
+    def __repr__(self) -> str:
+        return f"Step({self.label!r})"
 
-@dataclass(slots=True)
+
 class Environment:
-    node: Node
-    name: Scalar | None
-    url: Scalar | None
+    """A job's ``environment:``, written as a name or as ``{name, url}``."""
+
+    __slots__ = ("name", "node", "url")
+
+    def __init__(self, node: Node, name: Scalar | None, url: Scalar | None) -> None:
+        self.node = node
+        self.name = name
+        self.url = url
 
     @property
     def name_text(self) -> str | None:
         return self.name.text if self.name is not None else None
 
 
-@dataclass(slots=True)
 class Strategy:
-    node: Mapping
-    matrix: Node | None
-    max_parallel: Node | None
-    fail_fast: Node | None
+    __slots__ = ("fail_fast", "matrix", "max_parallel", "node")
+
+    def __init__(self, node: Mapping) -> None:
+        get = node.by_key.get
+        self.node = node
+        self.matrix: Node | None = get("matrix")
+        self.max_parallel: Node | None = get("max-parallel")
+        self.fail_fast: Node | None = get("fail-fast")
 
 
-@dataclass(slots=True)
 class Job:
-    id: str
-    key: Scalar
-    node: Mapping
-    name: Scalar | None
-    needs: list[Scalar]
-    needs_node: Node | None
-    if_: Node | None
-    runs_on: Node | None
-    environment: Environment | None
-    timeout_minutes: Node | None
-    strategy: Strategy | None
-    services: Mapping | None
-    container: Node | None
-    uses: Scalar | None
-    with_: Mapping | None
-    secrets: Node | None
-    outputs: Mapping | None
-    permissions: Node | None
-    env: Mapping | None
-    defaults: Mapping | None
-    concurrency: Node | None
-    continue_on_error: Node | None
-    steps: list[Step] = field(default_factory=list)
+    """One entry of ``jobs:``; each part keeps its node, absent parts are None."""
+
+    __slots__ = (
+        "concurrency",
+        "container",
+        "continue_on_error",
+        "defaults",
+        "env",
+        "environment",
+        "id",
+        "if_",
+        "key",
+        "name",
+        "needs",
+        "needs_node",
+        "node",
+        "outputs",
+        "permissions",
+        "runs_on",
+        "secrets",
+        "services",
+        "steps",
+        "strategy",
+        "timeout_minutes",
+        "uses",
+        "with_",
+    )
+
+    def __init__(self, key: Scalar, node: Mapping) -> None:
+        get = node.by_key.get
+        self.id = key.text
+        self.key = key
+        self.node = node
+        self.name = _scalar(get("name"))
+        needs_node: Node | None = get("needs")
+        self.needs = str_items(needs_node)
+        self.needs_node = needs_node
+        self.if_: Node | None = get("if")
+        self.runs_on: Node | None = get("runs-on")
+        env_node = get("environment")
+        self.environment: Environment | None = None
+        if isinstance(env_node, Scalar) and env_node.value is not None:
+            self.environment = Environment(env_node, env_node, None)
+        elif isinstance(env_node, Mapping):
+            self.environment = Environment(
+                env_node, _scalar(env_node.get("name")), _scalar(env_node.get("url"))
+            )
+        self.timeout_minutes: Node | None = get("timeout-minutes")
+        strategy = get("strategy")
+        self.strategy = Strategy(strategy) if isinstance(strategy, Mapping) else None
+        self.services = _mapping(get("services"))
+        self.container: Node | None = get("container")
+        self.uses = _scalar(get("uses"))
+        self.with_ = _mapping(get("with"))
+        self.secrets: Node | None = get("secrets")
+        self.outputs = _mapping(get("outputs"))
+        self.permissions: Node | None = get("permissions")
+        self.env = _mapping(get("env"))
+        self.defaults = _mapping(get("defaults"))
+        self.concurrency: Node | None = get("concurrency")
+        self.continue_on_error: Node | None = get("continue-on-error")
+        steps = get("steps")
+        self.steps: list[Step] = (
+            [Step(i, s) for i, s in enumerate(steps.items) if type(s) is Mapping]
+            if isinstance(steps, Sequence)
+            else []
+        )
 
     @property
     def is_reusable_call(self) -> bool:
@@ -113,14 +183,21 @@ class Job:
     def label(self) -> str:
         return self.id
 
+    def __repr__(self) -> str:
+        return f"Job({self.id!r})"
 
-@dataclass(slots=True)
+
 class Triggers:
     """The ``on:`` block: event name to its configuration node (None when bare)."""
 
-    node: Node | None
-    events: dict[str, Node | None]
-    keys: dict[str, Scalar]
+    __slots__ = ("events", "keys", "node")
+
+    def __init__(
+        self, node: Node | None, events: dict[str, Node | None], keys: dict[str, Scalar]
+    ) -> None:
+        self.node = node
+        self.events = events
+        self.keys = keys
 
     def has(self, event: str) -> bool:
         return event in self.events
@@ -136,19 +213,42 @@ class Triggers:
         return [s.text for s in str_items(filt)]
 
 
-@dataclass(slots=True)
 class Workflow:
-    doc: Document
-    root: Mapping
-    name: Scalar | None
-    on: Triggers
-    permissions: Node | None
-    env: Mapping | None
-    concurrency: Node | None
-    defaults: Mapping | None
-    jobs: dict[str, Job]
-    jobs_node: Mapping | None
-    expressions: list[Expression]
+    """A workflow file's model: its top-level parts and its jobs in source order."""
+
+    __slots__ = (
+        "concurrency",
+        "defaults",
+        "doc",
+        "env",
+        "expressions",
+        "jobs",
+        "jobs_node",
+        "name",
+        "on",
+        "permissions",
+        "root",
+    )
+
+    def __init__(self, doc: Document, root: Mapping) -> None:
+        get = root.by_key.get
+        self.doc = doc
+        self.root = root
+        name = get("name")
+        self.name = name if isinstance(name, Scalar) else None
+        self.on = _triggers(get("on"))
+        self.permissions: Node | None = get("permissions")
+        self.env = _mapping(get("env"))
+        self.concurrency: Node | None = get("concurrency")
+        self.defaults = _mapping(get("defaults"))
+        jobs_node = get("jobs")
+        self.jobs_node = jobs_node if isinstance(jobs_node, Mapping) else None
+        self.jobs: dict[str, Job] = {}
+        if self.jobs_node is not None:
+            for key, value in self.jobs_node.pairs:
+                if type(value) is Mapping:
+                    self.jobs[key.text] = Job(key, value)
+        self.expressions: list[Expression] = all_expressions(doc)
 
     @property
     def path(self) -> str:
@@ -160,28 +260,7 @@ def build_workflow(doc: Document) -> Workflow | None:
     root = doc.root
     if not isinstance(root, Mapping):
         return None
-    jobs_node = root.get("jobs")
-    jobs: dict[str, Job] = {}
-    if isinstance(jobs_node, Mapping):
-        for key, value in jobs_node.pairs:
-            if isinstance(value, Mapping):
-                jobs[key.text] = _job(key, value)
-    name = root.get("name")
-    env = root.get("env")
-    defaults = root.get("defaults")
-    return Workflow(
-        doc=doc,
-        root=root,
-        name=name if isinstance(name, Scalar) else None,
-        on=_triggers(root.get("on")),
-        permissions=root.get("permissions"),
-        env=env if isinstance(env, Mapping) else None,
-        concurrency=root.get("concurrency"),
-        defaults=defaults if isinstance(defaults, Mapping) else None,
-        jobs=jobs,
-        jobs_node=jobs_node if isinstance(jobs_node, Mapping) else None,
-        expressions=all_expressions(doc),
-    )
+    return Workflow(doc, root)
 
 
 def all_expressions(doc: Document) -> list[Expression]:
@@ -210,81 +289,10 @@ def _triggers(node: Node | None) -> Triggers:
     return Triggers(node, events, keys)
 
 
-def _opt_mapping(m: Mapping, key: str) -> Mapping | None:
-    v = m.get(key)
-    return v if isinstance(v, Mapping) else None
+def _mapping(node: Node | None) -> Mapping | None:
+    return node if type(node) is Mapping else None
 
 
-def _opt_scalar(m: Mapping, key: str) -> Scalar | None:
-    v = m.get(key)
-    return v if isinstance(v, Scalar) and v.value is not None else None
-
-
-def _job(key: Scalar, m: Mapping) -> Job:
-    env_node = m.get("environment")
-    environment: Environment | None = None
-    if isinstance(env_node, Scalar) and env_node.value is not None:
-        environment = Environment(env_node, env_node, None)
-    elif isinstance(env_node, Mapping):
-        environment = Environment(
-            env_node, _opt_scalar(env_node, "name"), _opt_scalar(env_node, "url")
-        )
-    strategy_node = m.get("strategy")
-    strategy = None
-    if isinstance(strategy_node, Mapping):
-        strategy = Strategy(
-            strategy_node,
-            strategy_node.get("matrix"),
-            strategy_node.get("max-parallel"),
-            strategy_node.get("fail-fast"),
-        )
-    steps_node = m.get("steps")
-    steps: list[Step] = []
-    if isinstance(steps_node, Sequence):
-        for i, s in enumerate(steps_node.items):
-            if isinstance(s, Mapping):
-                steps.append(_step(i, s))
-    needs_node = m.get("needs")
-    return Job(
-        id=key.text,
-        key=key,
-        node=m,
-        name=_opt_scalar(m, "name"),
-        needs=str_items(needs_node),
-        needs_node=needs_node,
-        if_=m.get("if"),
-        runs_on=m.get("runs-on"),
-        environment=environment,
-        timeout_minutes=m.get("timeout-minutes"),
-        strategy=strategy,
-        services=_opt_mapping(m, "services"),
-        container=m.get("container"),
-        uses=_opt_scalar(m, "uses"),
-        with_=_opt_mapping(m, "with"),
-        secrets=m.get("secrets"),
-        outputs=_opt_mapping(m, "outputs"),
-        permissions=m.get("permissions"),
-        env=_opt_mapping(m, "env"),
-        defaults=_opt_mapping(m, "defaults"),
-        concurrency=m.get("concurrency"),
-        continue_on_error=m.get("continue-on-error"),
-        steps=steps,
-    )
-
-
-def _step(index: int, m: Mapping) -> Step:
-    return Step(
-        index=index,
-        node=m,
-        id=as_str(m.get("id")),
-        name=as_str(m.get("name")),
-        uses=_opt_scalar(m, "uses"),
-        run=_opt_scalar(m, "run"),
-        with_=_opt_mapping(m, "with"),
-        env=_opt_mapping(m, "env"),
-        shell=_opt_scalar(m, "shell"),
-        if_=m.get("if"),
-        continue_on_error=m.get("continue-on-error"),
-        timeout_minutes=m.get("timeout-minutes"),
-        working_directory=_opt_scalar(m, "working-directory"),
-    )
+def _scalar(node: Node | None) -> Scalar | None:
+    """A scalar that is not null (``key:`` with nothing after it), or None."""
+    return node if type(node) is Scalar and node.value is not None else None

@@ -7,10 +7,8 @@ the docstring is the documentation ``actiongen rules ID`` prints.
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from actiongen.findings import Finding, Severity, Span
 
@@ -25,17 +23,31 @@ if TYPE_CHECKING:
     from actiongen.model.workflow import Job, Step, Workflow
 
 
-@dataclass
 class Context:
-    """Everything a rule may read about one file."""
+    """Everything a rule may read about one file.
 
-    doc: Document
-    config: Config
-    kind: str  # "workflow" or "action"
-    workflow: Workflow | None = None
-    action: Action | None = None
-    #: Spans holding secret values; every output masks them.
-    redactions: list[Span] = field(default_factory=list)
+    Rules may also keep per-file results here (in :attr:`cache`), so that several rules
+    asking the same question of a file compute the answer once.
+    """
+
+    def __init__(
+        self,
+        doc: Document,
+        config: Config,
+        kind: str,
+        workflow: Workflow | None = None,
+        action: Action | None = None,
+        redactions: list[Span] | None = None,
+    ) -> None:
+        self.doc = doc
+        self.config = config
+        self.kind = kind  # "workflow" or "action"
+        self.workflow = workflow
+        self.action = action
+        #: Spans holding secret values; every output masks them.
+        self.redactions: list[Span] = [] if redactions is None else redactions
+        #: Per-file results shared between rules, by a key each rule module chooses.
+        self.cache: dict[str, Any] = {}
 
     @property
     def path(self) -> str:
@@ -74,6 +86,8 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
+        import inspect  # only for documentation: importing it costs start-up time
+
         return inspect.cleandoc(cls.__doc__ or cls.summary)
 
     def finding(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
 from typing import Any
@@ -66,10 +65,17 @@ def _warn(message: str) -> None:
     print(f"actiongen: warning: {message}", file=sys.stderr)
 
 
-@dataclass(frozen=True, slots=True)
 class EntryPoint:
-    name: str
-    value: str
+    """One ``name = module:attr`` line of an entry-point group."""
+
+    __slots__ = ("name", "value")
+
+    def __init__(self, name: str, value: str) -> None:
+        self.name = name
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"EntryPoint({self.name!r}, {self.value!r})"
 
     def load(self) -> Any:
         module, _, attr = self.value.partition(":")
