@@ -18,6 +18,91 @@ from actiongen.load import Scalar
 if TYPE_CHECKING:
     from actiongen.model.workflow import Job, Step
 
+class Alternatives:
+    """A regex alternation kept as its branches, each compiled and tried only when one
+    of its keywords occurs in the text.
+
+    Every branch names substrings, one of which each of its matches contains (in
+    lower case; for a case-insensitive pattern, in the lower-cased text, which holds
+    for ASCII text only, so other text tries every branch).  Matching gives exactly
+    what the joined alternation gives: the leftmost match, and at one position the
+    earliest branch.  Python compiles a regex in pure Python, and a big alternation
+    takes milliseconds: a one-file check now compiles only the branches its scripts
+    call for, and a long script is searched only by the branches it names.
+    """
+
+    __slots__ = ("_by_key", "_compiled", "_flags", "_folds", "branches")
+
+    def __init__(self, flags: int, *branches: tuple[tuple[str, ...], str]) -> None:
+        self.branches = branches
+        self._flags = flags
+        #: Case-insensitive: only ASCII text is sure to hold a match's keywords in lower case.
+        self._folds = bool(flags & re.IGNORECASE)
+        self._compiled: dict[int, re.Pattern[str]] = {}
+        by_key: dict[str, list[int]] = {}
+        for i, (keys, _) in enumerate(branches):
+            for k in keys:
+                by_key.setdefault(k, []).append(i)
+        self._by_key = by_key
+
+    def joined(self) -> str:
+        """The whole alternation (what the branches stand for; used by the tests)."""
+        return "|".join(pattern for _, pattern in self.branches)
+
+    def _pattern(self, i: int) -> re.Pattern[str]:
+        compiled = self._compiled.get(i)
+        if compiled is None:
+            compiled = self._compiled[i] = re.compile(self.branches[i][1], self._flags)
+        return compiled
+
+    def candidates(self, text: str, lowered: str | None = None) -> list[re.Pattern[str]]:
+        """The branches that may match ``text``, in order (``lowered``: its lower case,
+        when the caller has it)."""
+        if self._folds and not text.isascii():
+            return [self._pattern(i) for i in range(len(self.branches))]
+        if lowered is None:
+            lowered = text.lower()
+        by_key = self._by_key
+        found: set[int] = set()
+        for key in filter(lowered.__contains__, by_key):
+            found.update(by_key[key])
+        return [self._pattern(i) for i in sorted(found)]
+
+    def matches(self, text: str, lowered: str | None = None) -> bool:
+        """Some branch matches somewhere in ``text``."""
+        return any(p.search(text) for p in self.candidates(text, lowered))
+
+    def search(self, text: str, pos: int = 0, lowered: str | None = None,
+               patterns: list[re.Pattern[str]] | None = None) -> re.Match[str] | None:
+        """The match the joined alternation's ``search(text, pos)`` finds."""
+        best: re.Match[str] | None = None
+        for p in self.candidates(text, lowered) if patterns is None else patterns:
+            m = p.search(text, pos)
+            # A later branch wins only by starting earlier (``<``: ties go to the first).
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+    def remove(self, text: str) -> str:
+        """``text`` without the matches, as the joined alternation's ``sub("", text)``."""
+        patterns = self.candidates(text)
+        if not patterns:
+            return text
+        parts: list[str] = []
+        pos = 0
+        while True:
+            m = self.search(text, pos, patterns=patterns)
+            if m is None:
+                break
+            parts.append(text[pos:m.start()])
+            # No branch matches the empty string, so the scan always moves on.
+            pos = m.end()
+        if not parts:
+            return text
+        parts.append(text[pos:])
+        return "".join(parts)
+
+
 class _Commands:
     """Commands of one kind of work, found in lower-cased script text.
 
@@ -26,22 +111,40 @@ class _Commands:
     boundary): scripts are long and this keeps reading them cheap.
     """
 
-    def __init__(self, keywords: tuple[str, ...], *alternatives: str) -> None:
+    __slots__ = ("alternatives", "keywords")
+
+    def __init__(self, keywords: tuple[str, ...],
+                 *branches: tuple[tuple[str, ...], str]) -> None:
         self.keywords = keywords
-        self.pattern = lazy_compile("|".join(alternatives))
+        self.alternatives = Alternatives(0, *branches)
 
     def find(self, text: str) -> tuple[int, int] | None:
         """Start and end of the first command in ``text`` that starts a word."""
-        if not any(k in text for k in self.keywords):
+        # The keywords the text holds (usually none): only lines with one are read.
+        present = tuple(filter(text.__contains__, self.keywords))
+        if not present:
             return None
-        offset = 0
-        for line in text.split("\n"):
-            if any(k in line for k in self.keywords):
-                for m in self.pattern.finditer(line):
-                    i = m.start()
-                    if i == 0 or not (line[i - 1].isalnum() or line[i - 1] == "_"):
-                        return offset + i, offset + m.end()
-            offset += len(line) + 1
+        starts: set[int] = set()  # where the lines holding a keyword start
+        for k in present:
+            i = text.find(k)
+            while i != -1:
+                starts.add(text.rfind("\n", 0, i) + 1)
+                end = text.find("\n", i)
+                i = -1 if end == -1 else text.find(k, end)
+        alternatives = self.alternatives
+        for start in sorted(starts):
+            end = text.find("\n", start)
+            line = text[start:] if end == -1 else text[start:end]
+            patterns = alternatives.candidates(line, line)
+            pos = 0
+            while patterns:  # what `finditer` over the joined alternation yields
+                m = alternatives.search(line, pos, patterns=patterns)
+                if m is None:
+                    break
+                i = m.start()
+                if i == 0 or not (line[i - 1].isalnum() or line[i - 1] == "_"):
+                    return start + i, start + m.end()
+                pos = m.end()
         return None
 
 
@@ -49,42 +152,61 @@ _DEPLOY_RUN = _Commands(
     ("publish", "deploy", "release", "push", "twine", "imagetools", "crane", "skopeo", "oras",
      "kubectl", "helm", "terraform", "pulumi", "railway", "vercel", "aws", "gsutil",
      "ghp-import", "ansible"),
-    r"(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b(?![^\n]*--dry-run)",
-    r"(?:npm|pnpm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?(?:deploy|publish|release)\b",
-    r"(?:cargo|uv|poetry|flit|hatch|pdm)\s+publish\b(?![^\n]*--dry-run)",
-    r"twine\s+upload\b", r"gem\s+push\b", r"(?:dotnet\s+)?nuget\s+push\b",
-    r"(?:vsce|ovsx)\s+publish\b",
-    r"docker\s+(?:image\s+|manifest\s+)?push\b",
-    r"docker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b",
-    r"docker\s+buildx\s+imagetools\s+create\b", r"(?:crane|skopeo|oras)\s+(?:push|copy)\b",
-    r"gh\s+release\s+(?:create|upload)\b", r"(?:changeset|lerna)\s+publish\b",
-    r"semantic-release\b", r"goreleaser\s+release\b", r"mvn\b[^\n]*\bdeploy\b",
-    r"gradlew?\b[^\n]*\bpublish(?!\w*mavenlocal)\w*",
-    r"kubectl\s+(?:-\S+\s+)*(?:apply|set\s+image|replace|rollout\s+restart)\b",
-    r"helm(?:file)?\s+(?:\S+\s+)*?(?:upgrade|install|push)\b", r"terraform\s+apply\b",
-    r"pulumi\s+up\b", r"cdk\s+deploy\b",
-    r"(?:sam|serverless|sls|firebase|netlify|fly|flyctl|kamal)\s+deploy\b",
-    r"wrangler\s+(?:pages\s+)?(?:deploy|publish)\b", r"railway\s+up\b",
-    r"vercel\b[^\n]*(?:--prod\b|\bdeploy\b)", r"gcloud\s+(?:\S+\s+)*?deploy\b",
-    r"az\s+\S+[^\n]*\bdeploy\b",
-    r"aws\s+(?:s3\s+(?:sync|cp)|ecs\s+update-service|lambda\s+update-function-code"
-    r"|cloudformation\s+deploy|deploy)\b",
-    r"gsutil\s+(?:-\S+\s+)*(?:cp|rsync)\b", r"mkdocs\s+gh-deploy\b", r"ghp-import\b",
-    r"ansible-playbook\b", r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b",
+    (("publish",), r"(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b(?![^\n]*--dry-run)"),
+    (("deploy", "publish", "release"),
+     r"(?:npm|pnpm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?(?:deploy|publish|release)\b"),
+    (("publish",), r"(?:cargo|uv|poetry|flit|hatch|pdm)\s+publish\b(?![^\n]*--dry-run)"),
+    (("twine",), r"twine\s+upload\b"),
+    (("push",), r"gem\s+push\b"),
+    (("nuget",), r"(?:dotnet\s+)?nuget\s+push\b"),
+    (("publish",), r"(?:vsce|ovsx)\s+publish\b"),
+    (("push",), r"docker\s+(?:image\s+|manifest\s+)?push\b"),
+    (("--push",), r"docker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b"),
+    (("imagetools",), r"docker\s+buildx\s+imagetools\s+create\b"),
+    (("crane", "skopeo", "oras"), r"(?:crane|skopeo|oras)\s+(?:push|copy)\b"),
+    (("release",), r"gh\s+release\s+(?:create|upload)\b"),
+    (("publish",), r"(?:changeset|lerna)\s+publish\b"),
+    (("semantic-release",), r"semantic-release\b"),
+    (("goreleaser",), r"goreleaser\s+release\b"),
+    (("mvn",), r"mvn\b[^\n]*\bdeploy\b"),
+    (("publish",), r"gradlew?\b[^\n]*\bpublish(?!\w*mavenlocal)\w*"),
+    (("kubectl",), r"kubectl\s+(?:-\S+\s+)*(?:apply|set\s+image|replace|rollout\s+restart)\b"),
+    (("helm",), r"helm(?:file)?\s+(?:\S+\s+)*?(?:upgrade|install|push)\b"),
+    (("terraform",), r"terraform\s+apply\b"),
+    (("pulumi",), r"pulumi\s+up\b"),
+    (("deploy",), r"cdk\s+deploy\b"),
+    (("deploy",), r"(?:sam|serverless|sls|firebase|netlify|fly|flyctl|kamal)\s+deploy\b"),
+    (("wrangler",), r"wrangler\s+(?:pages\s+)?(?:deploy|publish)\b"),
+    (("railway",), r"railway\s+up\b"),
+    (("vercel",), r"vercel\b[^\n]*(?:--prod\b|\bdeploy\b)"),
+    (("deploy",), r"gcloud\s+(?:\S+\s+)*?deploy\b"),
+    (("deploy",), r"az\s+\S+[^\n]*\bdeploy\b"),
+    (("aws",), r"aws\s+(?:s3\s+(?:sync|cp)|ecs\s+update-service|lambda\s+update-function-code"
+               r"|cloudformation\s+deploy|deploy)\b"),
+    (("gsutil",), r"gsutil\s+(?:-\S+\s+)*(?:cp|rsync)\b"),
+    (("deploy",), r"mkdocs\s+gh-deploy\b"),
+    (("ghp-import",), r"ghp-import\b"),
+    (("ansible-playbook",), r"ansible-playbook\b"),
+    (("push",), r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b"),
 )
 #: A deploy, publish or release script run by path (``./scripts/release.sh``).
 _DEPLOY_SCRIPT = lazy_compile(r"(?:deploy|publish|release)[\w-]*\.(?:sh|py|js|mjs|ts|rb)\b")
-_DEPLOY_USES = lazy_compile(
-    r"deploy|publish|gh-pages|action-gh-release|release-action|create-release|upload-release"
-    r"|goreleaser|chart-releaser|release-gem|wrangler|vercel|netlify|heroku|firebase"
-    r"|changesets/action|semantic-release|release-please|ssh-action|scp-action|rsync"
-    r"|blob-storage|s3-(?:sync|upload|deploy)|upload-s3|cloud-storage|r2-upload"
+# Action names are matched by substrings (``owner/repo[/path]``, lower-cased).
+_DEPLOY_USES = (
+    "deploy", "publish", "gh-pages", "action-gh-release", "release-action", "create-release",
+    "upload-release", "goreleaser", "chart-releaser", "release-gem", "wrangler", "vercel",
+    "netlify", "heroku", "firebase", "changesets/action", "semantic-release", "release-please",
+    "ssh-action", "scp-action", "rsync", "blob-storage", "s3-sync", "s3-upload", "s3-deploy",
+    "upload-s3", "cloud-storage", "r2-upload",
 )
 #: Actions whose names look like deploying but that prepare or report.
-_NOT_DEPLOY_USES = lazy_compile(
-    r"upload-pages-artifact|configure-pages|release-drafter|deployments?$|deployment-status"
-    r"|publish-unit-test|test-result|junit-report|test-reporter|upload-sarif|codeql-action"
+_NOT_DEPLOY_USES = (
+    "upload-pages-artifact", "configure-pages", "release-drafter", "deployment-status",
+    "publish-unit-test", "test-result", "junit-report", "test-reporter", "upload-sarif",
+    "codeql-action",
 )
+#: ... and those whose names end so (``$`` also matches before a final newline).
+_NOT_DEPLOY_USES_END = ("deployment", "deployments", "deployment\n", "deployments\n")
 _DEPLOY_STEP_NAME = lazy_compile(
     r"\b(?:deploy(?:ing)?|publish(?:ing)?|push(?:ing)?\s+(?:to|the|image|tag|docker|manifest)"
     r"|(?:build|tag)\s+and\s+push|upload\b.{0,30}\bto|create\s+(?:github\s+|a\s+)?release"
@@ -100,68 +222,90 @@ _TEST_RUN = _Commands(
     ("test", "tox", "nox", "jest", "mocha", "karma", "rspec", "codecov", "valgrind", "cypress",
      "coverage", "spec", "e2e", "bench", "verify", "check", "miri", "fuzz", "llvm-cov",
      "tarpaulin"),
-    r"(?:pytest|py\.test|tox|nox|jest|vitest|mocha|karma|rspec|phpunit|ctest|nextest|codecov"
-    r"|valgrind)\b",
-    r"(?:playwright\s+test|cypress\s+run|coverage\s+run|go\s+test|dotnet\s+test|swift\s+test"
-    r"|mix\s+test|deno\s+test|bun\s+test|rails\s+test|rake\s+(?:test|spec)|meson\s+test"
-    r"|bazel\s+test)\b",
-    r"cargo\s+(?:test|miri|fuzz|bench|llvm-cov|tarpaulin)\b",
-    r"python3?\s+-m\s+(?:unittest|pytest)\b",
-    r"(?:npm|pnpm|yarn)\s+(?:run\s+)?(?:test|e2e|coverage|bench)[\w:-]*",
-    r"npx\s+(?:jest|vitest|playwright\s+test|cypress)\b",
-    r"mvn\b[^\n]*\b(?:test|verify)\b", r"gradlew?\b[^\n]*\b(?:test|check)\b",
-    r"make\s+(?:tests?[\w-]*|check(?![\w-]))", r"hatch\s+(?:run\s+)?test\b",
+    (("test", "tox", "nox", "jest", "mocha", "karma", "rspec", "phpunit", "codecov", "valgrind"),
+     r"(?:pytest|py\.test|tox|nox|jest|vitest|mocha|karma|rspec|phpunit|ctest|nextest|codecov"
+     r"|valgrind)\b"),
+    (("test", "cypress", "coverage", "spec"),
+     r"(?:playwright\s+test|cypress\s+run|coverage\s+run|go\s+test|dotnet\s+test|swift\s+test"
+     r"|mix\s+test|deno\s+test|bun\s+test|rails\s+test|rake\s+(?:test|spec)|meson\s+test"
+     r"|bazel\s+test)\b"),
+    (("cargo",), r"cargo\s+(?:test|miri|fuzz|bench|llvm-cov|tarpaulin)\b"),
+    (("test",), r"python3?\s+-m\s+(?:unittest|pytest)\b"),
+    (("test", "e2e", "coverage", "bench"),
+     r"(?:npm|pnpm|yarn)\s+(?:run\s+)?(?:test|e2e|coverage|bench)[\w:-]*"),
+    (("npx",), r"npx\s+(?:jest|vitest|playwright\s+test|cypress)\b"),
+    (("mvn",), r"mvn\b[^\n]*\b(?:test|verify)\b"),
+    (("gradle",), r"gradlew?\b[^\n]*\b(?:test|check)\b"),
+    (("make",), r"make\s+(?:tests?[\w-]*|check(?![\w-]))"),
+    (("test",), r"hatch\s+(?:run\s+)?test\b"),
 )
-_TEST_USES = lazy_compile(
-    r"codecov/|coverallsapp|codeql-action/analyze|cypress-io/github-action|snyk/|trivy-action"
-    r"|dependency-review-action|scorecard-action|semgrep|test-reporter|junit"
-    r"|^\./[\w./-]*\btests?\b"
+_TEST_USES = (
+    "codecov/", "coverallsapp", "codeql-action/analyze", "cypress-io/github-action", "snyk/",
+    "trivy-action", "dependency-review-action", "scorecard-action", "semgrep", "test-reporter",
+    "junit",
 )
+#: A local action of the repository's tests (``./.github/actions/tests``).
+_LOCAL_TEST_USES = lazy_compile(r"\./[\w./-]*\btests?\b")
 _BUILD_RUN = _Commands(
     ("build", "dist", "auditable", "pyinstaller", "webpack", "hugo", "mvn", "assemble",
      "compile", "make", "publish"),
-    r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?build[\w:-]*", r"cargo\s+(?:build|dist|auditable)\b",
-    r"go\s+build\b", r"python3?\s+-m\s+build\b",
-    r"(?:uv|poetry|hatch|flit|maturin|pdm)\s+build\b",
-    r"(?:cibuildwheel|pyinstaller|buildah|msbuild|xcodebuild|webpack|sphinx-build|hugo)\b",
-    r"(?:docker|podman)\s+(?:buildx\s+)?build\b",
-    r"mvn\b[^\n]*\b(?:package|install)\b", r"gradlew?\b[^\n]*\b(?:build|assemble)\w*",
-    r"cmake\s+--build\b", r"meson\s+compile\b", r"dotnet\s+(?:build|publish)\b",
-    r"(?:vite|next|nuxt|jekyll|mkdocs|gem|bazel|zig|swift|wasm-pack|goreleaser)\s+build\b",
-    r"(?:^|&&|;)\s*make\b(?!.*\b(?:test|check|lint|format|deploy|publish|release)\b)",
+    (("build",), r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?build[\w:-]*"),
+    (("cargo",), r"cargo\s+(?:build|dist|auditable)\b"),
+    (("build",), r"go\s+build\b"),
+    (("build",), r"python3?\s+-m\s+build\b"),
+    (("build",), r"(?:uv|poetry|hatch|flit|maturin|pdm)\s+build\b"),
+    (("build", "pyinstaller", "webpack", "hugo"),
+     r"(?:cibuildwheel|pyinstaller|buildah|msbuild|xcodebuild|webpack|sphinx-build|hugo)\b"),
+    (("build",), r"(?:docker|podman)\s+(?:buildx\s+)?build\b"),
+    (("mvn",), r"mvn\b[^\n]*\b(?:package|install)\b"),
+    (("gradle",), r"gradlew?\b[^\n]*\b(?:build|assemble)\w*"),
+    (("build",), r"cmake\s+--build\b"),
+    (("compile",), r"meson\s+compile\b"),
+    (("dotnet",), r"dotnet\s+(?:build|publish)\b"),
+    (("build",),
+     r"(?:vite|next|nuxt|jekyll|mkdocs|gem|bazel|zig|swift|wasm-pack|goreleaser)\s+build\b"),
+    (("make",), r"(?:^|&&|;)\s*make\b(?!.*\b(?:test|check|lint|format|deploy|publish|release)\b)"),
 )
-_BUILD_USES = lazy_compile(
-    r"upload-pages-artifact|build-push-action|maturin-action"
-    r"|pypa/cibuildwheel|setup-buildx-action|rust-build"
+_BUILD_USES = (
+    "upload-pages-artifact", "build-push-action", "maturin-action", "pypa/cibuildwheel",
+    "setup-buildx-action", "rust-build",
 )
 _COMMIT_RUN = _Commands(
     ("lint", "prettier", "ruff", "flake8", "black", "isort", "mypy", "pyright", "fmt", "clippy",
      "staticcheck", "pre-commit", "shellcheck", "zizmor", "rubocop", "standardrb", "typos",
      "spell", "tsc", "check", "vet", "biome", "format", "type"),
-    r"(?:eslint|prettier|ruff|flake8|pylint|black|isort|mypy|pyright|rustfmt|clippy"
-    r"|golangci-lint|gofmt|staticcheck|pre-commit|shellcheck|actionlint|zizmor|hadolint"
-    r"|markdownlint|yamllint|rubocop|standardrb|typos|codespell|cspell|commitlint|stylelint)\b",
-    r"tsc\b[^\n]*--noemit", r"cargo\s+(?:fmt|clippy|check)\b", r"go\s+vet\b",
-    r"biome\s+(?:check|lint|format|ci)\b",
-    r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:lint|format|fmt|typecheck|type-check|check-types"
-    r"|prettier|tsc)[\w:-]*",
-    r"make\s+(?:lint|format|fmt)\b",
+    (("lint", "prettier", "ruff", "flake8", "black", "isort", "mypy", "pyright", "fmt",
+      "clippy", "check", "pre-commit", "zizmor", "rubocop", "standardrb", "typos", "spell"),
+     r"(?:eslint|prettier|ruff|flake8|pylint|black|isort|mypy|pyright|rustfmt|clippy"
+     r"|golangci-lint|gofmt|staticcheck|pre-commit|shellcheck|actionlint|zizmor|hadolint"
+     r"|markdownlint|yamllint|rubocop|standardrb|typos|codespell|cspell|commitlint|stylelint)\b"),
+    (("tsc",), r"tsc\b[^\n]*--noemit"),
+    (("cargo",), r"cargo\s+(?:fmt|clippy|check)\b"),
+    (("vet",), r"go\s+vet\b"),
+    (("biome",), r"biome\s+(?:check|lint|format|ci)\b"),
+    (("lint", "format", "fmt", "type", "prettier", "tsc"),
+     r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:lint|format|fmt|typecheck|type-check|check-types"
+     r"|prettier|tsc)[\w:-]*"),
+    (("make",), r"make\s+(?:lint|format|fmt)\b"),
 )
-_COMMIT_USES = lazy_compile(
-    r"pre-commit/action|golangci-lint-action|super-linter|reviewdog|crate-ci/typos|actionlint"
-    r"|action-shellcheck|commitlint|action-semantic-pull-request|ruff-action|psf/black"
-    r"|zizmor-action|markdownlint|eslint"
+_COMMIT_USES = (
+    "pre-commit/action", "golangci-lint-action", "super-linter", "reviewdog", "crate-ci/typos",
+    "actionlint", "action-shellcheck", "commitlint", "action-semantic-pull-request",
+    "ruff-action", "psf/black", "zizmor-action", "markdownlint", "eslint",
 )
 #: Probing a running service: a health or smoke check, an HTTP probe, a load test.  A
 #: probe of localhost waits for a service the job itself started (a test's set-up).
 _VERIFY_RUN = _Commands(
     ("curl", "wget", "smoke", "health", "k6", "newman", "lighthouse"),
-    r"(?:curl|wget)\b(?![^\n]*(?:localhost|127\.0\.0\.1|0\.0\.0\.0))"
-    r"[^\n]*https?://[^\s'\"]*(?:health|ready|alive|liveness|/status|/ping)",
-    r"(?:smoke[-_:]?tests?|health[-_]?checks?)\b",
-    r"k6\s+run\b", r"newman\s+run\b", r"lighthouse\b",
+    (("curl", "wget"),
+     r"(?:curl|wget)\b(?![^\n]*(?:localhost|127\.0\.0\.1|0\.0\.0\.0))"
+     r"[^\n]*https?://[^\s'\"]*(?:health|ready|alive|liveness|/status|/ping)"),
+    (("smoke", "health"), r"(?:smoke[-_:]?tests?|health[-_]?checks?)\b"),
+    (("k6",), r"k6\s+run\b"),
+    (("newman",), r"newman\s+run\b"),
+    (("lighthouse",), r"lighthouse\b"),
 )
-_VERIFY_USES = lazy_compile(r"health|smoke|uptime|lighthouse|grafana/k6|url-check")
+_VERIFY_USES = ("health", "smoke", "uptime", "lighthouse", "grafana/k6", "url-check")
 
 
 def _action(step: Step) -> str:
@@ -189,6 +333,27 @@ _RUN = {"test": _TEST_RUN, "verify": _VERIFY_RUN, "build": _BUILD_RUN, "commit":
 _USES = {"test": _TEST_USES, "verify": _VERIFY_USES, "build": _BUILD_USES,
          "commit": _COMMIT_USES}
 
+#: (kind of work, action) -> whether the action's name shows that work.  A run sees a
+#: few hundred distinct actions in thousands of steps.
+_ACTION_SAYS: dict[tuple[str, str], bool] = {}
+
+
+def _action_says(kind: str, action: str) -> bool:
+    key = (kind, action)
+    said = _ACTION_SAYS.get(key)
+    if said is None:
+        if kind == "deploy":
+            said = (any(map(action.__contains__, _DEPLOY_USES))
+                    and not any(map(action.__contains__, _NOT_DEPLOY_USES))
+                    and not action.endswith(_NOT_DEPLOY_USES_END))
+        else:
+            said = any(map(action.__contains__, _USES[kind])) or (
+                kind == "test" and action.startswith("./")
+                and _LOCAL_TEST_USES.match(action) is not None)
+        if len(_ACTION_SAYS) < 8192:
+            _ACTION_SAYS[key] = said
+    return said
+
 
 class StepEvidence:
     """For each kind of work (``deploy``, ``verify``, ``test``, ``build``, ``commit``), a
@@ -199,13 +364,15 @@ class StepEvidence:
 
     def __init__(self, job: Job) -> None:
         self._steps = job.steps
-        self._scripts: list[str] | None = None
+        #: Per step: its action (lower-cased, no ref) and its lower-cased script.
+        self._scripts: list[tuple[str, str]] | None = None
         self._found: dict[str, str | None] = {}
 
     def get(self, stage: str) -> str | None:
-        if stage not in self._found:
-            self._found[stage] = self._first(stage)
-        return self._found[stage]
+        found = self._found
+        if stage not in found:
+            found[stage] = self._first(stage)
+        return found[stage]
 
     @property
     def deploy(self) -> str | None:
@@ -228,47 +395,59 @@ class StepEvidence:
         return self.get("commit")
 
     def _first(self, stage: str) -> str | None:
-        if stage not in ("deploy", *_RUN):
+        if stage != "deploy" and stage not in _RUN:
             return None
-        if self._scripts is None:
-            self._scripts = [s.run.text.lower() if s.run is not None else "" for s in self._steps]
-        for step, script in zip(self._steps, self._scripts, strict=True):
-            found = _deploys(step, script) if stage == "deploy" else _does(
-                step, script, _RUN[stage], _USES[stage])
+        scripts = self._scripts
+        if scripts is None:
+            scripts = self._scripts = [
+                (_action(s), s.run.text.lower() if s.run is not None else "") for s in self._steps
+            ]
+        for step, (action, script) in zip(self._steps, scripts, strict=True):
+            found = _deploys(step, action, script) if stage == "deploy" else _does(
+                step, action, script, stage)
             if found is not None:
                 return found
         return None
 
 
-def _deploys(step: Step, script: str) -> str | None:
-    action = _action(step)
+def _deploys(step: Step, action: str, script: str) -> str | None:
     if action:
         if "build-push-action" in action:
             return action if _with_true(step, "push") else None
-        if _DEPLOY_USES.search(action) and not _NOT_DEPLOY_USES.search(action):
+        if _action_says("deploy", action):
             return action
     if script:
         assert step.run is not None
         span = _DEPLOY_RUN.find(script)
-        if span is None:
+        if span is None and ("deploy" in script or "publish" in script or "release" in script):
             m = _DEPLOY_SCRIPT.search(script)
             span = m.span() if m else None
         if span is not None:
             return _quote(step.run.text, span, script)
-    name = step.name or ""
-    m = _DEPLOY_STEP_NAME.search(name)
-    if m and not _NOT_DEPLOY_STEP_NAME.search(name):
-        return f"step `{name[:40]}`"
+    name = step.name
+    if name and _may_name_deploy(name):
+        m = _DEPLOY_STEP_NAME.search(name)
+        if m and not _NOT_DEPLOY_STEP_NAME.search(name):
+            return f"step `{name[:40]}`"
     return None
 
 
-def _does(step: Step, script: str, run: _Commands, uses: re.Pattern[str]) -> str | None:
-    action = _action(step)
-    if action and uses.search(action):
+def _may_name_deploy(name: str) -> bool:
+    """False when ``name`` surely holds no :data:`_DEPLOY_STEP_NAME` (which needs one of
+    these words; case folding is only this simple for ASCII)."""
+    if not name.isascii():
+        return True
+    lowered = name.lower()
+    return ("deploy" in lowered or "publish" in lowered or "push" in lowered
+            or "upload" in lowered or "release" in lowered)
+
+
+def _does(step: Step, action: str, script: str, stage: str) -> str | None:
+    if action and _action_says(stage, action):
         return action
     if script:
         assert step.run is not None
-        span = run.find(script)
+        span = _RUN[stage].find(script)
         if span is not None:
             return _quote(step.run.text, span, script)
     return None
@@ -281,7 +460,7 @@ def step_evidence(job: Job) -> StepEvidence:
 
 _TRIVIAL_RUN = lazy_compile(r"(?:\s*(?:exit\s+\d+|echo\b[^\n]*|true|false|:)\s*(?:\n|$))+\Z")
 _NEEDS_RESULT = lazy_compile(r"needs\.[\w*-]+\.result")
-_GATE_USES = lazy_compile(r"alls-green|all-checks|wait-for-checks|workflow-conclusion")
+_GATE_USES = ("alls-green", "all-checks", "wait-for-checks", "workflow-conclusion")
 
 
 def gate_evidence(job: Job) -> str | None:
@@ -297,7 +476,7 @@ def gate_evidence(job: Job) -> str | None:
     for step in job.steps:
         action = _action(step)
         if action:
-            if _GATE_USES.search(action):
+            if any(map(action.__contains__, _GATE_USES)):
                 return f"it judges the jobs it needs with `{action}`"
             return None  # checkout or any other action: real work
         text = step.run.text if step.run is not None else ""

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from actiongen.lazyre import lazy_compile
@@ -41,7 +40,6 @@ ORDER = {"commit": 0, "build": 1, "test": 2, "deploy": 3, "verify": 4}
 STAGES = ("commit", "build", "test", "deploy", "verify", "other")
 
 
-@dataclass(frozen=True, slots=True)
 class StageInfo:
     """A job's stage and the reason, in words a user can check (``--explain-stages``).
 
@@ -49,35 +47,54 @@ class StageInfo:
     ``graph`` or ``none``.
     """
 
-    stage: str
-    reason: str
-    basis: str = "name"
+    __slots__ = ("basis", "reason", "stage")
+
+    def __init__(self, stage: str, reason: str, basis: str = "name") -> None:
+        self.stage = stage
+        self.reason = reason
+        self.basis = basis
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StageInfo):
+            return NotImplemented
+        return (self.stage, self.reason, self.basis) == (other.stage, other.reason, other.basis)
+
+    def __hash__(self) -> int:
+        return hash((self.stage, self.reason, self.basis))
+
+    def __repr__(self) -> str:
+        return f"StageInfo(stage={self.stage!r}, reason={self.reason!r}, basis={self.basis!r})"
 
 
 # --- names -----------------------------------------------------------------------------
 
-# Phrases first, so "pre-commit" is not "commit" and "dry-run" is one word.
+# Phrases first, so "pre-commit" is not "commit" and "dry-run" is one word.  Each
+# phrase comes with substrings one of which every match contains: names rarely hold
+# any, and a substring test is far cheaper than a regex substitution.
 _PHRASES = [
-    (lazy_compile(r"pre-?commit"), "precommit"),
-    (lazy_compile(r"dry-?run"), "dryrun"),
-    (lazy_compile(r"pre-?release"), "prerelease"),
-    (lazy_compile(r"roll-?back"), "rollback"),
-    (lazy_compile(r"clean-?up"), "cleanup"),
-    (lazy_compile(r"type-?check(?:ing)?"), "typecheck"),
-    (lazy_compile(r"health-?checks?"), "health"),
-    (lazy_compile(r"smoke-?tests?"), "smoke"),
-    (lazy_compile(r"post-?deploy(?:ment)?"), "postdeploy"),
-    (lazy_compile(r"verify-(?:deploy(?:ment)?|prod(?:uction)?|staging|release)"
-                r"|wait-for-(?:rollout|deploy(?:ment)?)"), "postdeploy"),
-    (lazy_compile(r"alls?-green|all-(?:jobs|checks)-(?:pass(?:ed)?|green)|required-checks?"
-                r"|checks?-pass(?:ed)?|ci-(?:status|success|passed|result|ok|done)"), "gate"),
-    (lazy_compile(r"lock-(?:threads?|issues?|prs?|closed)"), "lockbot"),
-    (lazy_compile(r"pre-?build"), "prebuild"),
-    (lazy_compile(r"(?:generate|compute|create|prepare|set|setup|get|define|calculate|make)-"
-                r"(?:[a-z0-9]+-){0,3}matrix"), "matrixgen"),
-    (lazy_compile(r"dependency-review"), "scan"),
-    (lazy_compile(r"static-analysis"), "lint"),
-    (lazy_compile(r"release-notes"), "notes"),
+    (("commit",), lazy_compile(r"pre-?commit"), "precommit"),
+    (("run",), lazy_compile(r"dry-?run"), "dryrun"),
+    (("release",), lazy_compile(r"pre-?release"), "prerelease"),
+    (("back",), lazy_compile(r"roll-?back"), "rollback"),
+    (("clean",), lazy_compile(r"clean-?up"), "cleanup"),
+    (("check",), lazy_compile(r"type-?check(?:ing)?"), "typecheck"),
+    (("health",), lazy_compile(r"health-?checks?"), "health"),
+    (("smoke",), lazy_compile(r"smoke-?tests?"), "smoke"),
+    (("deploy",), lazy_compile(r"post-?deploy(?:ment)?"), "postdeploy"),
+    (("verify-", "wait-for-"),
+     lazy_compile(r"verify-(?:deploy(?:ment)?|prod(?:uction)?|staging|release)"
+                  r"|wait-for-(?:rollout|deploy(?:ment)?)"), "postdeploy"),
+    (("green", "all-", "required-check", "-pass", "ci-"),
+     lazy_compile(r"alls?-green|all-(?:jobs|checks)-(?:pass(?:ed)?|green)|required-checks?"
+                  r"|checks?-pass(?:ed)?|ci-(?:status|success|passed|result|ok|done)"), "gate"),
+    (("lock-",), lazy_compile(r"lock-(?:threads?|issues?|prs?|closed)"), "lockbot"),
+    (("build",), lazy_compile(r"pre-?build"), "prebuild"),
+    (("matrix",),
+     lazy_compile(r"(?:generate|compute|create|prepare|set|setup|get|define|calculate|make)-"
+                  r"(?:[a-z0-9]+-){0,3}matrix"), "matrixgen"),
+    (("dependency-review",), lazy_compile(r"dependency-review"), "scan"),
+    (("static-analysis",), lazy_compile(r"static-analysis"), "lint"),
+    (("release-notes",), lazy_compile(r"release-notes"), "notes"),
 ]
 
 _WORDS: dict[str, tuple[str, bool]] = {}  # word -> (stage, strong)
@@ -126,26 +143,39 @@ _vocab("other", False, "setup prepare preparation plan planning init initialize 
 
 _EXPR = lazy_compile(r"\$\{\{.*?\}\}")
 _CAMEL = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SPLIT = lazy_compile(r"[^a-z0-9]+")
+_NOT_WORD = lazy_compile(r"[^a-z0-9]+")
+#: Characters of a name that need no rewriting by :func:`_normal`.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _normal(text: str) -> str:
-    text = _CAMEL.sub("-", _EXPR.sub(" ", text)).lower().replace("_", "-")
-    return re.sub(r"[^a-z0-9]+", "-", text)
+    """Lower-case words joined by ``-`` (``buildAndTest_x`` → ``build-and-test-x``)."""
+    if "${{" in text:
+        text = _EXPR.sub(" ", text)
+    if text != text.lower():  # only then can a camelCase boundary be there
+        text = _CAMEL.sub("-", text).lower()
+    text = text.replace("_", "-")
+    if _PLAIN.issuperset(text):
+        return text
+    return _NOT_WORD.sub("-", text)
 
 
 def words_of(text: str) -> list[str]:
     """``Build & Test (${{ matrix.os }})`` → ``["build", "test"]``; phrases joined."""
     text = _normal(text)
-    for pattern, word in _PHRASES:
-        text = pattern.sub(word, text)
-    return [w for w in _SPLIT.split(text) if w]
+    for keys, pattern, word in _PHRASES:
+        for key in keys:
+            if key in text:
+                text = pattern.sub(word, text)
+                break
+    # Only letters, digits and "-" are left.
+    return [w for w in text.split("-") if w]
 
 
 def _as_written(text: str, word: str) -> str:
     """The words of ``text`` a joined phrase word stands for (``alls-green`` for ``gate``)."""
     normal = _normal(text)
-    for pattern, joined in _PHRASES:
+    for _, pattern, joined in _PHRASES:
         if joined == word:
             m = pattern.search(normal)
             if m:
@@ -153,28 +183,45 @@ def _as_written(text: str, word: str) -> str:
     return word
 
 
-@dataclass(frozen=True, slots=True)
 class NameVerdict:
     """What a name says: the stage, the word that says it, and how firmly.
 
     ``strong`` verdicts stand against the steps; weak ones ("release", "docs") and
     leading checking verbs ("verify-assets") give way to what the steps show.
+    ``rehearsal`` marks "test-publish": a checking word before a deploy word, a
+    rehearsal of a release.
     """
 
-    stage: str
-    word: str
-    strong: bool
-    leading: bool = False
-    #: "test-publish": a checking word before a deploy word, a rehearsal of a release.
-    rehearsal: bool = False
+    __slots__ = ("leading", "rehearsal", "stage", "strong", "word")
+
+    def __init__(self, stage: str, word: str, strong: bool, leading: bool = False,
+                 rehearsal: bool = False) -> None:
+        self.stage = stage
+        self.word = word
+        self.strong = strong
+        self.leading = leading
+        self.rehearsal = rehearsal
+
+    def __repr__(self) -> str:
+        return (f"NameVerdict(stage={self.stage!r}, word={self.word!r}, strong={self.strong!r}, "
+                f"leading={self.leading!r}, rehearsal={self.rehearsal!r})")
+
+
+#: Verdicts by name: job ids and names repeat across workflows ("build", "test").
+_READ: dict[str, NameVerdict | None] = {}
 
 
 def read_name(text: str) -> NameVerdict | None:
     """The stage a job's id or name says, or None when it says nothing we know."""
+    if text in _READ:
+        return _READ[text]
     verdict = _read_words(words_of(text))
-    if verdict is None or (verdict.word in _WORDS and verdict.word in text.lower()):
-        return verdict
-    return replace(verdict, word=_as_written(text, verdict.word))
+    if verdict is not None and not (verdict.word in _WORDS and verdict.word in text.lower()):
+        verdict = NameVerdict(verdict.stage, _as_written(text, verdict.word), verdict.strong,
+                              verdict.leading, verdict.rehearsal)
+    if len(_READ) < 4096:  # verdicts are never changed, so sharing them is safe
+        _READ[text] = verdict
+    return verdict
 
 
 def _read_words(words: list[str]) -> NameVerdict | None:
@@ -223,7 +270,11 @@ def _called_workflow(job: Job) -> str:
         return ""
     path = job.uses.text.split("@", 1)[0]
     base = path.rsplit("/", 1)[-1]
-    return re.sub(r"\.ya?ml$", "", base)
+    # `$` also matches before a final newline, which a `uses:` value may keep.
+    for suffix in (".yml", ".yaml", ".yml\n", ".yaml\n"):
+        if base.endswith(suffix):
+            return base[: -len(suffix)] + ("\n" if suffix[-1] == "\n" else "")
+    return base
 
 
 def _name_verdict(job: Job) -> tuple[NameVerdict, str] | None:
@@ -276,8 +327,7 @@ def _refine_weak(v: NameVerdict, where: str, ev: StepEvidence) -> StageInfo:
     return StageInfo(v.stage, said, "name")
 
 
-def _by_name_and_steps(job: Job, ev: StepEvidence) -> StageInfo:
-    named = _name_verdict(job)
+def _by_name_and_steps(named: tuple[NameVerdict, str] | None, ev: StepEvidence) -> StageInfo:
     if named is not None:
         v, where = named
         if not v.strong:
@@ -308,23 +358,35 @@ def _configured(job_id: str, config: Config) -> StageInfo | None:
 
 
 #: Environment names that are deploy targets, not just a place to keep secrets.
-_DEPLOY_TARGET = lazy_compile(
-    r"prod|live|stag|stg|preview|dev|qa|uat|sandbox|canary|release|pypi|npm|crate|pages"
-    r"|docker|registry|publish|deploy|demo|beta|test|\$\{\{", re.IGNORECASE)
+_DEPLOY_TARGET_WORDS = (
+    "prod", "live", "stag", "stg", "preview", "dev", "qa", "uat", "sandbox", "canary",
+    "release", "pypi", "npm", "crate", "pages", "docker", "registry", "publish", "deploy",
+    "demo", "beta", "test", "${{",
+)
+_DEPLOY_TARGET = lazy_compile("|".join(
+    w.replace("$", "\\$").replace("{", "\\{") for w in _DEPLOY_TARGET_WORDS), re.IGNORECASE)
 
 
-def _with_environment(job: Job, ev: StepEvidence) -> StageInfo:
+def _deploy_target(env: str) -> bool:
+    """The environment's name says it is a deploy target (case-insensitive)."""
+    if env.isascii():  # the common case: no Unicode case folding to mind
+        lowered = env.lower()
+        return any(w in lowered for w in _DEPLOY_TARGET_WORDS)
+    return _DEPLOY_TARGET.search(env) is not None
+
+
+def _with_environment(job: Job, named: tuple[NameVerdict, str] | None,
+                      ev: StepEvidence) -> StageInfo:
     assert job.environment is not None
     env = job.environment.name_text or "(unnamed)"
     if len(env) > 40:
         env = env[:37] + "..."
-    named = _name_verdict(job)
     if named is not None and named[0].rehearsal:
         v, where = named
         return StageInfo(v.stage, f"its {where} says `{v.word}` before a deploy word: a "
                          f"rehearsal, with environment `{env}` for its secrets", "name")
     if (named is not None and named[0].strong and named[0].stage == "other"
-            and not _DEPLOY_TARGET.search(env)):
+            and not _deploy_target(env)):
         v, where = named  # a bot's job ("report", "backport") holding its token in one
         return StageInfo("other", f"its {where} says `{v.word}`, and environment `{env}` is "
                          "not a deploy target", "name")
@@ -337,7 +399,7 @@ def _with_environment(job: Job, ev: StepEvidence) -> StageInfo:
             return StageInfo(v.stage, f"its {where} says `{v.word}`; environment `{env}` only "
                              "lends it secrets (no step deploys)", "name")
     if (named is not None and named[0].stage != "deploy" and not ev.deploy
-            and not _DEPLOY_TARGET.search(env)):
+            and not _deploy_target(env)):
         v, where = named
         return StageInfo(v.stage, f"its {where} says `{v.word}`, and environment `{env}` is not "
                          "a deploy target (no step deploys)", "name")
@@ -351,30 +413,34 @@ def classify(workflow: Workflow, config: Config, graph: NeedsGraph) -> dict[str,
     """Every job's stage, in ``jobs:`` order."""
     out: dict[str, StageInfo] = {}
     evidence: dict[str, StepEvidence] = {}
+    # What each job's id, name and called workflow say: asked again by the graph passes.
+    names: dict[str, tuple[NameVerdict, str] | None] = {}
+    globs = config.stage_globs
     for job_id, job in workflow.jobs.items():
-        configured = _configured(job_id, config)
+        configured = _configured(job_id, config) if globs else None
         if configured is not None:
             out[job_id] = configured
             continue
         ev = evidence[job_id] = step_evidence(job)
-        named = _name_verdict(job)
+        named = names[job_id] = _name_verdict(job)
         if named is not None and named[0].word in ("rollback", "revert", "undo"):
             out[job_id] = StageInfo("other", f"a rollback job: its {named[1]} says "
                                     f"`{named[0].word}`", "name")
         elif job.environment is not None:
-            out[job_id] = _with_environment(job, ev)
+            out[job_id] = _with_environment(job, named, ev)
         elif (gate := gate_evidence(job)) is not None:
             out[job_id] = StageInfo("other", f"a gate: {gate}", "steps")
         else:
-            out[job_id] = _by_name_and_steps(job, ev)
-    _feeding_pipeline(workflow, graph, out)
+            out[job_id] = _by_name_and_steps(named, ev)
+    _feeding_pipeline(workflow, graph, out, names)
     _unanchored_checks(graph, out)
-    _checks_of_output(workflow, graph, out, evidence)
+    _checks_of_output(graph, out, evidence, names)
     _after_deploys(graph, out)
     return {job_id: out[job_id] for job_id in workflow.jobs}
 
 
-def _feeding_pipeline(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo]) -> None:
+def _feeding_pipeline(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo],
+                      names: dict[str, tuple[NameVerdict, str] | None]) -> None:
     """Deploy-looking jobs that earlier stages need are not the pipeline's deploy.
 
     A build job that also uploads its output (a canary) and that test jobs need is a
@@ -387,7 +453,7 @@ def _feeding_pipeline(workflow: Workflow, graph: NeedsGraph, out: dict[str, Stag
         users = _users_through_other(graph, out, job_id)
         if not users:
             continue
-        named = _name_verdict(workflow.jobs[job_id])
+        named = names[job_id] if job_id in names else _name_verdict(workflow.jobs[job_id])
         if named is not None and named[0].strong and named[0].stage == "build":
             out[job_id] = StageInfo(
                 "build", f"its {named[1]} says `{named[0].word}` and `{users[0]}` needs its "
@@ -400,14 +466,15 @@ def _feeding_pipeline(workflow: Workflow, graph: NeedsGraph, out: dict[str, Stag
                 f"({info.reason})", "graph")
 
 
-def _checks_of_output(workflow: Workflow, graph: NeedsGraph, out: dict[str, StageInfo],
-                      evidence: dict[str, StepEvidence]) -> None:
+def _checks_of_output(graph: NeedsGraph, out: dict[str, StageInfo],
+                      evidence: dict[str, StepEvidence],
+                      names: dict[str, tuple[NameVerdict, str] | None]) -> None:
     """A job named only as a check ("check-wheels", "verify-tarball") that waits for
     build or test jobs, and runs no linter, checks their output: a test."""
     for job_id, info in out.items():
         if info.stage != "commit" or info.basis != "name" or evidence[job_id].commit:
             continue
-        named = _name_verdict(workflow.jobs[job_id])
+        named = names[job_id]
         if named is None or named[0].strong:
             continue
         inputs = [j for j in graph.needs.get(job_id, ()) if out[j].stage in ("build", "test")]
