@@ -15,7 +15,6 @@ Every error names the file, the position when known, and the key:
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,6 +134,8 @@ class Config:
 
 
 def _schema() -> dict[str, Any]:
+    import json  # only when there is a configuration to validate
+
     data: dict[str, Any] = json.loads(
         data_path("schemas", "config.schema.json").read_text(encoding="utf-8")
     )
@@ -142,7 +143,9 @@ def _schema() -> dict[str, Any]:
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value) if isinstance(value, bool) or value is None else repr(value)
+    if isinstance(value, bool) or value is None:
+        return "true" if value is True else "false" if value is False else "null"
+    return repr(value)
 
 
 _TYPE_NAMES = {
