@@ -12,6 +12,7 @@ alias bombs and absurd nesting become :class:`LoadProblem` values, never excepti
 
 from __future__ import annotations
 
+import _thread
 import bisect
 import gc
 from functools import lru_cache
@@ -250,6 +251,7 @@ class _Sink:
 
 
 _sink = _Sink()
+_COMPOSING = _thread.allocate_lock()
 
 
 class LoadProblem:
@@ -596,19 +598,21 @@ def _compose_all(text: str, first: _Sink) -> list[Node]:
     parser, module = _fast_parser()
     if module is None:
         return _compose_pure(text, first)
-    saved = module.ScalarNode, module.SequenceNode, module.MappingNode
-    module.ScalarNode, module.SequenceNode, module.MappingNode = Scalar, Sequence, Mapping
-    _sink = first
-    try:
-        composer = parser(text)
-        roots: list[Node] = []
-        while composer.check_node():
-            roots.append(composer.get_node())
-            _sink = _Sink()  # GitHub reads the first document only
-        return roots
-    finally:
-        module.ScalarNode, module.SequenceNode, module.MappingNode = saved
-        _sink = _Sink()
+    # The node classes and the sink are module-wide: one thread composes at a time.
+    with _COMPOSING:
+        saved = module.ScalarNode, module.SequenceNode, module.MappingNode
+        module.ScalarNode, module.SequenceNode, module.MappingNode = Scalar, Sequence, Mapping
+        _sink = first
+        try:
+            composer = parser(text)
+            roots: list[Node] = []
+            while composer.check_node():
+                roots.append(composer.get_node())
+                _sink = _Sink()  # GitHub reads the first document only
+            return roots
+        finally:
+            module.ScalarNode, module.SequenceNode, module.MappingNode = saved
+            _sink = _Sink()
 
 
 def _compose_pure(text: str, first: _Sink) -> list[Node]:
@@ -638,16 +642,17 @@ def _compose_pure(text: str, first: _Sink) -> list[Node]:
             seq.end_mark = raw.end_mark
         return node
 
-    _sink = first
-    try:
-        roots: list[Node] = []
-        for raw in YAML(typ="safe", pure=True).compose_all(text):
-            memo.clear()
-            roots.append(convert(raw))
+    with _COMPOSING:
+        _sink = first
+        try:
+            roots: list[Node] = []
+            for raw in YAML(typ="safe", pure=True).compose_all(text):
+                memo.clear()
+                roots.append(convert(raw))
+                _sink = _Sink()  # GitHub reads the first document only
+            return roots
+        finally:
             _sink = _Sink()
-        return roots
-    finally:
-        _sink = _Sink()
 
 
 def _pure_python() -> bool:
