@@ -35,28 +35,49 @@ def action_name(step: Step) -> str | None:
     """``owner/repo[/path]`` of the step's action, lower-cased; None for ``run:`` steps."""
     if step.uses is None:
         return None
-    return parse_uses(step.uses.text).name.lower()
+    return uses_name(step.uses.text)
 
 
-def script_inputs(step: Step, *, command_lines: bool = False) -> Iterator[tuple[Scalar, str]]:
+#: ``uses:`` text to its lower-cased action name: the same few actions recur in every file.
+_NAMES: dict[str, str] = {}
+
+
+def uses_name(text: str) -> str:
+    """``owner/repo[/path]`` of a ``uses:`` value, lower-cased."""
+    name = _NAMES.get(text)
+    if name is None:
+        name = parse_uses(text).name.lower()
+        if len(_NAMES) >= 4096:
+            _NAMES.clear()
+        _NAMES[text] = name
+    return name
+
+
+def script_inputs(step: Step, *, command_lines: bool = False) -> list[tuple[Scalar, str]]:
     """The step's values that are code, with how messages name them.
 
     ``run:`` is a shell script; ``actions/github-script``'s ``script:`` is JavaScript.
     With ``command_lines``, a ``with.args`` (the command line of Docker actions and of
     many wrappers) counts too.
     """
+    found: list[tuple[Scalar, str]] = []
     if step.run is not None:
-        yield step.run, "`run:` script"
-    name = action_name(step)
-    if name in SCRIPT_ACTIONS:
-        script = step.with_value("script")
+        found.append((step.run, "`run:` script"))
+    uses = step.uses
+    if uses is None:
+        return found
+    with_ = step.with_
+    name = uses_name(uses.text)
+    if name in SCRIPT_ACTIONS and with_ is not None:
+        script = with_.get("script")
         if isinstance(script, Scalar):
-            yield script, f"`script:` of {name}"
-    if command_lines and step.uses is not None:
+            found.append((script, f"`script:` of {name}"))
+    if command_lines and with_ is not None:
         for key in ("args", "entrypoint"):
-            value = step.with_value(key)
+            value = with_.get(key)
             if isinstance(value, Scalar):
-                yield value, f"`with.{key}` command line"
+                found.append((value, f"`with.{key}` command line"))
+    return found
 
 
 def expressions_below(doc: Document, node: Node | None) -> Iterator[Expression]:

@@ -3,6 +3,10 @@
 The value found is never put in a message: messages name the kind of credential and
 its redacted form, and the value's span goes to ``ctx.redactions`` so every code frame
 masks it.
+
+Cost matters here: the rule reads every value of every file.  Each issuer's pattern is
+run only after a cheap literal test shows its prefix in the text, and the walk over the
+node tree looks at a scalar only when it is a string long enough to be a credential.
 """
 
 from __future__ import annotations
@@ -10,8 +14,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
@@ -29,62 +31,58 @@ if TYPE_CHECKING:
     from actiongen.model.workflow import Job, Step
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    kind: str
-    regex: re.Pattern[str]
-    body_group: int  # the random part a placeholder check looks at
-    #: Literal text every match contains: a file without any skips the regex.
-    hints: tuple[str, ...]
-
-
 #: Credentials recognisable by their shape alone, wherever they appear (values, keys,
 #: comments): each issuer gives its tokens a fixed prefix for exactly this purpose.
-PATTERNS = (
-    _Pattern(
+#: Each entry: kind, pattern, the group holding the random part (which a placeholder
+#: check looks at), and a finder: a search for the literal prefix every match starts
+#: with.  The patterns start with look-behinds, which keep the regex engine from
+#: skipping ahead to the prefix; a literal search runs at memory speed, so each
+#: pattern is tried only where its finder stops (see :func:`_matches`).
+PATTERNS: tuple[tuple[str, re.Pattern[str], int, re.Pattern[str]], ...] = (
+    (
         "AWS access key id",
         lazy_compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"),
-        1, ("AKIA", "ASIA"),
+        1, lazy_compile(r"A[KS]IA"),
     ),
-    _Pattern(
+    (
         "GitHub token",
         lazy_compile(r"(?<![A-Za-z0-9_])(?:ghp|gho|ghs|ghu|ghr)_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
-        1, ("ghp_", "gho_", "ghs_", "ghu_", "ghr_"),
+        1, lazy_compile(r"gh[pousr]_"),
     ),
-    _Pattern(
+    (
         "GitHub fine-grained token",
         lazy_compile(r"(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9_]{70,})"),
-        1, ("github_pat_",),
+        1, lazy_compile(r"github_pat_"),
     ),
-    _Pattern(
+    (
         "npm token",
         lazy_compile(r"(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
-        1, ("npm_",),
+        1, lazy_compile(r"npm_"),
     ),
-    _Pattern(
+    (
         "PyPI token",
         lazy_compile(r"(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc([A-Za-z0-9_\-]{50,})"),
-        1, ("pypi-",),
+        1, lazy_compile(r"pypi-AgEIcHlwaS5vcmc"),
     ),
-    _Pattern(
+    (
         "Slack token",
         lazy_compile(r"(?<![A-Za-z0-9])xox[abposr]-([0-9]{6,}-[A-Za-z0-9-]{10,})"),
-        1, ("xox",),
+        1, lazy_compile(r"xox[abposr]-"),
     ),
-    _Pattern(
+    (
         "Slack webhook URL",
         lazy_compile(r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/"
-                   r"([A-Za-z0-9_/\-]{20,})"),
-        1, ("hooks.slack.com",),
+                     r"([A-Za-z0-9_/\-]{20,})"),
+        1, lazy_compile(r"https?://hooks\.slack\.com/"),
     ),
-    _Pattern(
+    (
         "private key",
         lazy_compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
-                   r"[ \t]*(?:#[^\n]*)?"  # a YAML comment after the marker
-                   r"((?:\s|\\n)*(?:[A-Za-z][A-Za-z\-]*:[^\n]*\n)*"  # PEM headers
-                   r"(?:[A-Za-z0-9+/=\s]|\\n)+)"
-                   r"(?:-----END \1PRIVATE KEY(?: BLOCK)?-----)?"),
-        2, ("PRIVATE KEY",),
+                     r"[ \t]*(?:#[^\n]*)?"  # a YAML comment after the marker
+                     r"((?:\s|\\n)*(?:[A-Za-z][A-Za-z\-]*:[^\n]*\n)*"  # PEM headers
+                     r"(?:[A-Za-z0-9+/=\s]|\\n)+)"
+                     r"(?:-----END \1PRIVATE KEY(?: BLOCK)?-----)?"),
+        2, lazy_compile(r"-----BEGIN "),
     ),
 )
 
@@ -102,35 +100,57 @@ _KEY_QUALIFIERS = frozenset(
     {"api", "access", "secret", "private", "signing", "encryption", "auth", "client",
      "master", "license", "account", "service"}
 )
-#: Substrings a script must contain to hold a credential-like assignment at all.
-_SCRIPT_HINTS = ("pass", "pwd", "secret", "token", "key", "credential", "pat=")
+
+
+def _has_hint(lower: str) -> bool:
+    """Whether a lower-cased script contains a substring every credential-like
+    assignment the rule reports contains (`pass`, `pwd`, `secret`, `token`, ...)."""
+    return ("pass" in lower or "pwd" in lower or "secret" in lower or "token" in lower
+            or "key" in lower or "credential" in lower or "pat=" in lower)
+
 _CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
+_WORD_SEPARATORS = lazy_compile(r"[_\-.\s]+")
 _URL_PASSWORD = lazy_compile(r"\b[a-z][a-z0-9+.\-]*://[^:/\s@]+:([^@\s/]+)@", re.IGNORECASE)
 _ASSIGNMENT = lazy_compile(
     r"(?:^|[\s;(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(['\"]?)([^\s'\"$`;|&)]+)\2"
     r"|--([a-z][a-z0-9\-]*)[= ](['\"]?)([^\s'\"$`;|&)]+)\5"
 )
 
+#: What a key name says about its value, by name (see :func:`_key_kind`); bounded.
+_KEY_KINDS: dict[str, int] = {}
+_CREDENTIAL = 1  # the name says credential (:func:`is_credential_name`)
+_AWS = 2  # the name has the words aws and secret
 
-@lru_cache(maxsize=4096)
+
 def key_words(key: str) -> tuple[str, ...]:
     """The words of a name: ``awsSecretKey`` and ``AWS_SECRET-KEY`` give aws, secret, key."""
-    return tuple(w for w in re.split(r"[_\-.\s]+", _CAMEL.sub(r"\1_\2", key).lower()) if w)
+    return tuple(w for w in _WORD_SEPARATORS.split(_CAMEL.sub(r"\1_\2", key).lower()) if w)
 
 
-@lru_cache(maxsize=4096)
 def is_credential_name(key: str) -> bool:
     """Whether a key or variable name says its value is a credential.
 
     Only the last word counts: ``API_TOKEN`` and ``client_secret`` do,
     ``token_file`` and ``secret-name`` name something else.
     """
+    return bool(_key_kind(key) & _CREDENTIAL)
+
+
+def _key_kind(key: str) -> int:
+    kind = _KEY_KINDS.get(key)
+    if kind is not None:
+        return kind
     words = key_words(key)
-    if not words:
-        return False
-    if words[-1] in _CREDENTIAL_WORDS:
-        return True
-    return len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS
+    kind = 0
+    if words and (words[-1] in _CREDENTIAL_WORDS or (
+            len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS)):
+        kind |= _CREDENTIAL
+    if "aws" in words and "secret" in words:
+        kind |= _AWS
+    if len(_KEY_KINDS) >= 8192:
+        _KEY_KINDS.clear()
+    _KEY_KINDS[key] = kind
+    return kind
 
 
 def entropy(text: str) -> float:
@@ -250,85 +270,129 @@ class HardcodedCredential(Rule):
 
 
 def _shaped(text: str) -> Iterator[tuple[str, int, int]]:
-    for pattern in PATTERNS:
-        if not any(h in text for h in pattern.hints):
-            continue
-        for m in pattern.regex.finditer(text):
-            body = m.group(pattern.body_group)
-            if pattern.kind == "private key":
+    for kind, regex, body_group, finder in PATTERNS:
+        if kind == "private key" and "PRIVATE KEY" not in text:
+            continue  # a quicker test than looking for the many dashes of the marker
+        for m in _matches(regex, finder, text):
+            body = m.group(body_group)
+            if kind == "private key":
                 if len(re.findall(r"[A-Za-z0-9+/=]", body)) < 64:
                     continue  # a marker in a script (`grep "-----BEGIN…"`), not a key
             elif _fake_body(body):
                 continue
-            yield pattern.kind, m.start(), m.end()
+            yield kind, m.start(), m.end()
 
 
-def _named(ctx: Context) -> Iterator[tuple[str, int, int, str]]:
-    """Credential-looking values found by the name they are stored under."""
-    yield from _named_in(ctx, ctx.doc.root, (), set())
-    for _job, step in steps_of(ctx):
-        for scalar, _where in script_inputs(step, command_lines=True):
-            yield from _script_assignments(ctx, scalar)
+def _matches(regex: re.Pattern[str], finder: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)``, given that every match starts where ``finder`` matches.
+
+    Matching at a position still sees the text before it, so look-behinds hold.
+    """
+    find, match = finder.search, regex.match
+    pos = 0
+    while (hit := find(text, pos)) is not None:
+        m = match(text, hit.start())
+        if m is None:
+            pos = hit.start() + 1
+            continue
+        yield m
+        pos = m.end()  # never empty: every match holds its finder's text
 
 
 _Hit = tuple[str, int, int, str]
 
 
-def _named_in(ctx: Context, node: Node | None, path: tuple[str, ...], seen: set[int]
-              ) -> Iterator[_Hit]:
-    if node is None or id(node) in seen:
+def _named(ctx: Context) -> list[_Hit]:
+    """Credential-looking values found by the name they are stored under."""
+    hits: list[_Hit] = []
+    root = ctx.doc.root
+    if root is not None:
+        _named_in(ctx.doc.text, root, None, None, None, set(), hits)
+    for _job, step in steps_of(ctx):
+        for scalar, _where in script_inputs(step, command_lines=True):
+            _script_assignments(ctx.doc.text, scalar, hits)
+    return hits
+
+
+def _named_in(text: str, node: Node, last: str | None, middle: str | None,
+              third: str | None, seen: set[int], hits: list[_Hit]) -> None:
+    """Check the scalar values below ``node``, in document order.
+
+    ``last``, ``middle`` and ``third`` are the last three steps of the path to ``node``
+    (keys, or ``[]`` for a sequence item; None above the root): the checks need no more.
+    Mappings and sequences are visited once (an alias shares them); a scalar is
+    checked under each key it is stored under.
+    """
+    if id(node) in seen:
         return
     seen.add(id(node))
-    if isinstance(node, Mapping):
+    # `type() is` rather than isinstance: the loader makes exactly these classes, and
+    # this loop runs for every node of every file.
+    if type(node) is Mapping:
         # The environment of a service container configures a throwaway test service.
-        if len(path) >= 3 and path[-3] == "services" and path[-1] == "env":
+        if third == "services" and last == "env":
             return
+        kinds = _KEY_KINDS
         for key, value in node.pairs:
-            if isinstance(value, Scalar):
-                yield from _check_value(ctx, key.text, value, path)
+            if type(value) is Scalar:
+                # Most values are short, or stored under a name that says nothing and
+                # hold no URL: they cost these few tests.
+                if len(value.text) < 12:
+                    continue
+                v = value.value
+                if type(v) is not str:
+                    continue
+                name = key.text
+                kind = kinds.get(name)
+                if kind is None:
+                    kind = _key_kind(name)
+                if kind or ("://" in v and "@" in v):
+                    _check_value(text, name, kind, value, v, last, hits)
             else:
-                yield from _named_in(ctx, value, (*path, key.text), seen)
-    elif isinstance(node, Sequence):
+                _named_in(text, value, key.text, last, middle, seen, hits)
+    elif type(node) is Sequence:
         for item in node.items:
-            yield from _named_in(ctx, item, (*path, "[]"), seen)
+            if type(item) is not Scalar:
+                _named_in(text, item, "[]", last, middle, seen, hits)
 
 
-def _check_value(ctx: Context, key: str, value: Scalar, path: tuple[str, ...]) -> Iterator[_Hit]:
-    text = value.value
-    if not isinstance(text, str) or len(text) < 12:
-        return
-    name = key if not path or path[-1] == "[]" else f"{path[-1]}.{key}"
+def _check_value(doc_text: str, key: str, kind_of_key: int, value: Scalar, text: str,
+                 parent: str | None, hits: list[_Hit]) -> None:
+    name = key if parent is None or parent == "[]" else f"{parent}.{key}"
     if "://" in text and "@" in text:
-        raw = ctx.doc.text[value.start : value.end]
+        raw = doc_text[value.start : value.end]
         for m in _URL_PASSWORD.finditer(raw):
             if looks_random(m.group(1)):
-                yield "password in a URL", value.start + m.start(1), value.start + m.end(1), name
-    words = key_words(key)
-    aws_secret = "aws" in words and "secret" in words
-    if not (aws_secret or is_credential_name(key)):
+                hits.append(("password in a URL", value.start + m.start(1),
+                             value.start + m.end(1), name))
+    if not kind_of_key:
         return
     text = text.strip()
     if "${{" in text or "\n" in text:
         return
-    if aws_secret and _AWS_SECRET.fullmatch(text):
+    if kind_of_key & _AWS and _AWS_SECRET.fullmatch(text):
         kind = "AWS secret access key" if not _fake_body(text) else None
     else:
         kind = "value under a credential-like name" if looks_random(text) else None
     if kind is None:
         return
-    raw = ctx.doc.text[value.start : value.end]
+    raw = doc_text[value.start : value.end]
     at = raw.find(text)
     if at == -1:  # escapes in a quoted scalar: mask the whole scalar
-        yield kind, value.start, value.end, name
+        hits.append((kind, value.start, value.end, name))
     else:
-        yield kind, value.start + at, value.start + at + len(text), name
+        hits.append((kind, value.start + at, value.start + at + len(text), name))
 
 
-def _script_assignments(ctx: Context, scalar: Scalar) -> Iterator[_Hit]:
+def _script_assignments(doc_text: str, scalar: Scalar, hits: list[_Hit]) -> None:
     """``export API_TOKEN=…`` and ``--password=…`` with a literal value in a script."""
-    raw = ctx.doc.text[scalar.start : scalar.end]
+    start, end = scalar.start, scalar.end
+    # Every assignment has `=` or `--`: many one-line scripts have neither.
+    if doc_text.find("=", start, end) == -1 and doc_text.find("--", start, end) == -1:
+        return
+    raw = doc_text[start:end]
     lower = raw.lower()
-    if not any(w in lower for w in _SCRIPT_HINTS):
+    if not _has_hint(lower) or not _may_name_credential(lower):
         return
     for m in _ASSIGNMENT.finditer(raw):
         if m.group(1) is not None:
@@ -336,8 +400,41 @@ def _script_assignments(ctx: Context, scalar: Scalar) -> Iterator[_Hit]:
         else:
             name, group = m.group(4), 6
         if is_credential_name(name) and looks_random(m.group(group)):
-            start = scalar.start + m.start(group)
-            yield f"value assigned to `{name}`", start, start + len(m.group(group)), ""
+            at = start + m.start(group)
+            hits.append((f"value assigned to `{name}`", at, at + len(m.group(group)), ""))
+
+
+#: How a (lower-cased) name ends when its last word says credential (is_credential_name).
+_CREDENTIAL_ENDINGS = ("password", "passwd", "pwd", "passphrase", "secret", "token", "pat",
+                       "credential", "credentials", "key")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _may_name_credential(lower: str) -> bool:
+    """Whether a lower-cased script has a name that may say credential before ``=`` or,
+    after ``--``, before a space: a necessary condition for :data:`_ASSIGNMENT` to find a
+    credential (it is slow, and most scripts assign nothing of the kind)."""
+    i = lower.find("=")
+    while i != -1:
+        j = i
+        while j and lower[j - 1] in "_-":  # `TOKEN_=`: separators end no word
+            j -= 1
+        if lower.endswith(_CREDENTIAL_ENDINGS, 0, j):
+            return True
+        i = lower.find("=", i + 1)
+    i = lower.find("--")
+    while i != -1:
+        j = i + 2
+        while j < len(lower) and lower[j] in _NAME_CHARS:
+            j += 1
+        if lower.startswith(" ", j):
+            k = j
+            while lower[k - 1] == "-":
+                k -= 1
+            if lower.endswith(_CREDENTIAL_ENDINGS, i + 2, k):
+                return True
+        i = lower.find("--", i + 2)
+    return False
 
 
 def _owner(ctx: Context, offset: int) -> tuple[Job | None, Step | None]:
