@@ -15,23 +15,35 @@ case-insensitive, so paths are lower-cased; an index or ``.*`` filter becomes ``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from actiongen.lazyre import lazy_compile
 from actiongen.model.expressions import references
 
 
-@dataclass(frozen=True, slots=True)
 class Flow:
     """A context value that reaches the expression's result.
 
     ``whole`` means the entire object at ``path`` does (through ``toJSON``), so any
-    field below it reaches the result too.
+    field below it reaches the result too.  Flows are values: equal fields, equal flows.
     """
 
-    path: str
-    whole: bool = False
+    __slots__ = ("path", "whole")
+
+    def __init__(self, path: str, whole: bool = False) -> None:
+        self.path = path
+        self.whole = whole
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Flow):
+            return NotImplemented
+        return self.path == other.path and self.whole == other.whole
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.whole))
+
+    def __repr__(self) -> str:
+        return f"Flow(path={self.path!r}, whole={self.whole!r})"
 
     def reaches(self, pattern: str) -> bool:
         """True when the value at ``pattern`` (dotted, ``*`` wildcards) reaches the result."""
@@ -66,11 +78,14 @@ class ExpressionSyntaxError(ValueError):
     """The expression does not parse; callers fall back to every reference."""
 
 
-@dataclass(frozen=True, slots=True)
 class _Value:
-    flows: frozenset[Flow]
-    path: str | None = None  # set while the value is still a plain context path
-    literal: str | None = None  # set for string and number literals (for ``x['key']``)
+    __slots__ = ("flows", "literal", "path")
+
+    def __init__(self, flows: frozenset[Flow], path: str | None = None,
+                 literal: str | None = None) -> None:
+        self.flows = flows
+        self.path = path  # set while the value is still a plain context path
+        self.literal = literal  # set for string and number literals (for ``x['key']``)
 
 
 _NOTHING = _Value(frozenset())

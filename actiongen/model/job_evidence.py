@@ -18,13 +18,19 @@ from actiongen.load import Scalar
 if TYPE_CHECKING:
     from actiongen.model.workflow import Job, Step
 
+#: The only non-ASCII characters a case-insensitive regex matches to ASCII letters
+#: (capital I with dot, dotless i, long s, Kelvin sign); ``str.lower`` differs on them.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
 class Alternatives:
     """A regex alternation kept as its branches, each compiled and tried only when one
     of its keywords occurs in the text.
 
     Every branch names substrings, one of which each of its matches contains (in
-    lower case; for a case-insensitive pattern, in the lower-cased text, which holds
-    for ASCII text only, so other text tries every branch).  Matching gives exactly
+    lower case; for a case-insensitive pattern, in the lower-cased text; that holds
+    unless the text has one of the four non-ASCII letters that match an ASCII letter
+    under ``re.IGNORECASE``, and such text tries every branch).  Matching gives exactly
     what the joined alternation gives: the leftmost match, and at one position the
     earliest branch.  Python compiles a regex in pure Python, and a big alternation
     takes milliseconds: a one-file check now compiles only the branches its scripts
@@ -58,7 +64,7 @@ class Alternatives:
     def candidates(self, text: str, lowered: str | None = None) -> list[re.Pattern[str]]:
         """The branches that may match ``text``, in order (``lowered``: its lower case,
         when the caller has it)."""
-        if self._folds and not text.isascii():
+        if self._folds and not text.isascii() and any(map(text.__contains__, _FOLDS_TO_ASCII)):
             return [self._pattern(i) for i in range(len(self.branches))]
         if lowered is None:
             lowered = text.lower()
@@ -157,10 +163,10 @@ _DEPLOY_RUN = _Commands(
      r"(?:npm|pnpm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?(?:deploy|publish|release)\b"),
     (("publish",), r"(?:cargo|uv|poetry|flit|hatch|pdm)\s+publish\b(?![^\n]*--dry-run)"),
     (("twine",), r"twine\s+upload\b"),
-    (("push",), r"gem\s+push\b"),
+    (("gem",), r"gem\s+push\b"),
     (("nuget",), r"(?:dotnet\s+)?nuget\s+push\b"),
     (("publish",), r"(?:vsce|ovsx)\s+publish\b"),
-    (("push",), r"docker\s+(?:image\s+|manifest\s+)?push\b"),
+    (("docker",), r"docker\s+(?:image\s+|manifest\s+)?push\b"),
     (("--push",), r"docker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b"),
     (("imagetools",), r"docker\s+buildx\s+imagetools\s+create\b"),
     (("crane", "skopeo", "oras"), r"(?:crane|skopeo|oras)\s+(?:push|copy)\b"),
@@ -187,7 +193,7 @@ _DEPLOY_RUN = _Commands(
     (("deploy",), r"mkdocs\s+gh-deploy\b"),
     (("ghp-import",), r"ghp-import\b"),
     (("ansible-playbook",), r"ansible-playbook\b"),
-    (("push",), r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b"),
+    (("heroku", "dokku"), r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b"),
 )
 #: A deploy, publish or release script run by path (``./scripts/release.sh``).
 _DEPLOY_SCRIPT = lazy_compile(r"(?:deploy|publish|release)[\w-]*\.(?:sh|py|js|mjs|ts|rb)\b")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from actiongen.load import Mapping, Scalar, Sequence, to_data
@@ -116,17 +115,28 @@ def max_parallel(job: Job) -> int | None:
     return int(n) if n is not None and n >= 1 else None
 
 
-@dataclass(frozen=True, slots=True)
 class JobDuration:
-    """Up to how long a job takes and how that was worked out."""
+    """Up to how long a job takes and how that was worked out.
 
-    minutes: float
-    per_leg: float
-    waves: int
-    legs: int | None
-    parallel: int | None
-    #: Where ``per_leg`` comes from: "timeout", or "stage budget" when there is none.
-    source: str
+    ``source`` says where ``per_leg`` comes from: "timeout", or how a missing one was
+    counted.
+    """
+
+    __slots__ = ("legs", "minutes", "parallel", "per_leg", "source", "waves")
+
+    def __init__(self, minutes: float, per_leg: float, waves: int, legs: int | None,
+                 parallel: int | None, source: str) -> None:
+        self.minutes = minutes
+        self.per_leg = per_leg
+        self.waves = waves
+        self.legs = legs
+        self.parallel = parallel
+        self.source = source
+
+    def __repr__(self) -> str:
+        return (f"JobDuration(minutes={self.minutes!r}, per_leg={self.per_leg!r}, "
+                f"waves={self.waves!r}, legs={self.legs!r}, parallel={self.parallel!r}, "
+                f"source={self.source!r})")
 
     def describe(self) -> str:
         """``10``, ``3 x 10 (6 legs, max-parallel 2)`` or ``5 (no timeout: counted as 5)``."""

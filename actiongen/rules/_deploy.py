@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from actiongen.lazyre import lazy_compile
 from actiongen.load import Mapping, Scalar
+from actiongen.model.job_evidence import Alternatives
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,23 +31,35 @@ if TYPE_CHECKING:
 # --- what a step does -------------------------------------------------------------
 
 #: Commands that put code on a running target (a cluster, a host, a platform).
-_DEPLOY_RUN = lazy_compile(
-    r"\bkubectl[ \t]+(?:-\S+[ \t]+)*(?:apply|set\s+image|replace|rollout\s+restart)\b"
-    r"|\bhelm(?:file)?\s+(?:\S+[ \t]+)*?(?:upgrade|install|apply|sync)\b"
-    r"|\bvercel\b[^\n]*(?:--prod\b|\bdeploy\b|\bpromote\b)"
-    r"|\bnetlify\s+deploy\b|\b(?:fly|flyctl)\s+deploy\b|\bkamal\s+deploy\b"
-    r"|\baws\s+(?:ecs\s+update-service|lambda\s+update-function-code|deploy\b"
-    r"|cloudformation\s+(?:deploy|update-stack|create-stack)|s3\s+sync\b"
-    r"|elasticbeanstalk\s+update-environment)"
-    r"|\bgcloud\s+(?:\S+[ \t]+)*?deploy\b"
-    r"|\baz\s+(?:webapp|functionapp|containerapp|aks)\b[^\n]*\b(?:deploy|up|update)\b"
-    r"|\bwrangler\s+(?:pages\s+)?(?:deploy|publish)\b|\bfirebase\s+deploy\b|\brailway\s+up\b"
-    r"|\bgit\s+push\s+(?:\S+[ \t]+)*?(?:heroku|dokku)\b|\bheroku\s+container:release\b"
-    r"|\b(?:serverless|sls)\s+deploy\b|\bcdk\s+deploy\b|\bterraform\s+apply\b|\bpulumi\s+up\b"
-    r"|\bansible-playbook\b|\bdocker\s+stack\s+deploy\b|\bcap\s+\S+\s+deploy\b|\bsurge\s"
-    r"|(?:^|(?<=[\s/]))deploy(?:\.sh|\.py|\.js|\.ts)?(?=\s|$)"
-    r"|\b(?:npm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?deploy\b",
+_DEPLOY_RUN = Alternatives(
     re.MULTILINE,
+    (("kubectl",),
+     r"\bkubectl[ \t]+(?:-\S+[ \t]+)*(?:apply|set\s+image|replace|rollout\s+restart)\b"),
+    (("helm",), r"\bhelm(?:file)?\s+(?:\S+[ \t]+)*?(?:upgrade|install|apply|sync)\b"),
+    (("vercel",), r"\bvercel\b[^\n]*(?:--prod\b|\bdeploy\b|\bpromote\b)"),
+    (("netlify",), r"\bnetlify\s+deploy\b"),
+    (("fly",), r"\b(?:fly|flyctl)\s+deploy\b"),
+    (("kamal",), r"\bkamal\s+deploy\b"),
+    (("aws",), r"\baws\s+(?:ecs\s+update-service|lambda\s+update-function-code|deploy\b"
+               r"|cloudformation\s+(?:deploy|update-stack|create-stack)|s3\s+sync\b"
+               r"|elasticbeanstalk\s+update-environment)"),
+    (("gcloud",), r"\bgcloud\s+(?:\S+[ \t]+)*?deploy\b"),
+    (("az",), r"\baz\s+(?:webapp|functionapp|containerapp|aks)\b[^\n]*\b(?:deploy|up|update)\b"),
+    (("wrangler",), r"\bwrangler\s+(?:pages\s+)?(?:deploy|publish)\b"),
+    (("firebase",), r"\bfirebase\s+deploy\b"),
+    (("railway",), r"\brailway\s+up\b"),
+    (("heroku", "dokku"), r"\bgit\s+push\s+(?:\S+[ \t]+)*?(?:heroku|dokku)\b"),
+    (("heroku",), r"\bheroku\s+container:release\b"),
+    (("serverless", "sls"), r"\b(?:serverless|sls)\s+deploy\b"),
+    (("cdk",), r"\bcdk\s+deploy\b"),
+    (("terraform",), r"\bterraform\s+apply\b"),
+    (("pulumi",), r"\bpulumi\s+up\b"),
+    (("ansible-playbook",), r"\bansible-playbook\b"),
+    (("stack",), r"\bdocker\s+stack\s+deploy\b"),
+    (("cap",), r"\bcap\s+\S+\s+deploy\b"),
+    (("surge",), r"\bsurge\s"),
+    (("deploy",), r"(?:^|(?<=[\s/]))deploy(?:\.sh|\.py|\.js|\.ts)?(?=\s|$)"),
+    (("deploy",), r"\b(?:npm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?deploy\b"),
 )
 
 _DEPLOY_KEYS = (
@@ -65,14 +78,29 @@ _DEPLOY_USES = lazy_compile(
 _NOT_DEPLOY_USES = lazy_compile(r"deployments?$|deployment-(?:status|action)|bobheadxi/deployments")
 
 #: Publishing a package or image to a registry: a release, not a deploy of a service.
-_PUBLISH_RUN = lazy_compile(
-    r"\b(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b|\bcargo\s+publish\b|\btwine\s+upload\b"
-    r"|\b(?:uv|poetry|flit|hatch|pdm)\s+publish\b|\bgem\s+push\b|\bdocker\s+(?:image\s+)?push\b"
-    r"|\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b|\bmvn\b[^\n]*\bdeploy\b"
-    r"|\bgradlew?\b[^\n]*\bpublish\w*\b|\bchangeset\s+publish\b|\blerna\s+publish\b"
-    r"|\bdotnet\s+nuget\s+push\b|\bnuget\s+push\b|\b(?:vsce|ovsx)\s+publish\b|\bhelm\s+push\b"
-    r"|\bgoreleaser\b|\bjreleaser\b|\bgh\s+release\s+(?:create|upload|edit)\b"
-    r"|\bcrane\s+(?:push|copy|cp)\b|\bskopeo\s+copy\b|\boras\s+push\b"
+_PUBLISH_RUN = Alternatives(
+    0,
+    (("publish",), r"\b(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b"),
+    (("publish",), r"\bcargo\s+publish\b"),
+    (("twine",), r"\btwine\s+upload\b"),
+    (("publish",), r"\b(?:uv|poetry|flit|hatch|pdm)\s+publish\b"),
+    (("gem",), r"\bgem\s+push\b"),
+    (("docker",), r"\bdocker\s+(?:image\s+)?push\b"),
+    (("buildx",), r"\bdocker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b"),
+    (("mvn",), r"\bmvn\b[^\n]*\bdeploy\b"),
+    (("publish",), r"\bgradlew?\b[^\n]*\bpublish\w*\b"),
+    (("publish",), r"\bchangeset\s+publish\b"),
+    (("publish",), r"\blerna\s+publish\b"),
+    (("nuget",), r"\bdotnet\s+nuget\s+push\b"),
+    (("nuget",), r"\bnuget\s+push\b"),
+    (("publish",), r"\b(?:vsce|ovsx)\s+publish\b"),
+    (("helm",), r"\bhelm\s+push\b"),
+    (("goreleaser",), r"\bgoreleaser\b"),
+    (("jreleaser",), r"\bjreleaser\b"),
+    (("release",), r"\bgh\s+release\s+(?:create|upload|edit)\b"),
+    (("crane",), r"\bcrane\s+(?:push|copy|cp)\b"),
+    (("skopeo",), r"\bskopeo\s+copy\b"),
+    (("oras",), r"\boras\s+push\b"),
 )
 _PUBLISH_KEYS = (
     "publish", "upload", "push", "deploy", "goreleaser", "jreleaser", "release", "copy", "cp ",
@@ -90,15 +118,31 @@ _GITHUB_RELEASE = lazy_compile(
 )
 
 #: A check that the deployed thing answers: health, smoke, rollout status...
-_VERIFY_RUN = lazy_compile(
-    r"\bcurl\b[^\n|;&]*(?:\s--fail\b|\s--fail-with-body\b|\s--retry\b|\s-[a-zA-Z]*f[a-zA-Z]*\b)"
-    r"|\bwget\b[^\n]*--spider\b"
-    r"|smoke|health|readiness|liveness|\bwait-for|\bwait-on\b|\bwait_for\b|\bwaitforit\b"
-    r"|\brollout\s+status\b|\becs\s+wait\s+services-stable\b|\bhelm\s+test\b"
-    r"|\bhelm\b[^\n]*\s--(?:wait|atomic)\b|\bk6\s+run\b|\bnewman\s+run\b|\bplaywright\s+test\b"
-    r"|\bcypress\s+run\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:test:)?(?:e2e|smoke|verify)\b"
-    r"|\bverify[-_]?deploy|\bpost[-_]?deploy",
+_VERIFY_RUN = Alternatives(
     re.IGNORECASE,
+    (("curl",),
+     r"\bcurl\b[^\n|;&]*(?:\s--fail\b|\s--fail-with-body\b|\s--retry\b|\s-[a-zA-Z]*f[a-zA-Z]*\b)"),
+    (("wget",), r"\bwget\b[^\n]*--spider\b"),
+    (("smoke",), r"smoke"),
+    (("health",), r"health"),
+    (("readiness",), r"readiness"),
+    (("liveness",), r"liveness"),
+    (("wait-for",), r"\bwait-for"),
+    (("wait-on",), r"\bwait-on\b"),
+    (("wait_for",), r"\bwait_for\b"),
+    (("waitforit",), r"\bwaitforit\b"),
+    (("rollout",), r"\brollout\s+status\b"),
+    (("services-stable",), r"\becs\s+wait\s+services-stable\b"),
+    (("helm",), r"\bhelm\s+test\b"),
+    (("helm",), r"\bhelm\b[^\n]*\s--(?:wait|atomic)\b"),
+    (("k6",), r"\bk6\s+run\b"),
+    (("newman",), r"\bnewman\s+run\b"),
+    (("playwright",), r"\bplaywright\s+test\b"),
+    (("cypress",), r"\bcypress\s+run\b"),
+    (("e2e", "smoke", "verify"),
+     r"\b(?:npm|yarn|pnpm)\s+(?:run\s+)?(?:test:)?(?:e2e|smoke|verify)\b"),
+    (("verify",), r"\bverify[-_]?deploy"),
+    (("post",), r"\bpost[-_]?deploy"),
 )
 _VERIFY_KEYS = (
     "curl", "wget", "smoke", "health", "readiness", "liveness", "wait", "rollout", "helm",
@@ -117,10 +161,14 @@ _WAITS = lazy_compile(
 )
 _WAITS_KEYS = ("--wait", "--atomic")
 #: Rolling back: the command, or the words of a step or job that does it.
-_ROLLBACK = lazy_compile(
-    r"roll[\s_-]?back|rollout\s+undo|\bundo\b|\brevert\b|--atomic\b"
-    r"|previous[\s_-]?(?:task|version|release|deployment)",
+_ROLLBACK = Alternatives(
     re.IGNORECASE,
+    (("roll",), r"roll[\s_-]?back"),
+    (("undo",), r"rollout\s+undo"),
+    (("undo",), r"\bundo\b"),
+    (("revert",), r"\brevert\b"),
+    (("--atomic",), r"--atomic\b"),
+    (("previous",), r"previous[\s_-]?(?:task|version|release|deployment)"),
 )
 #: ``failure()`` in an ``if:``: the step or job runs when something failed.
 _ON_FAILURE = lazy_compile(r"\bfailure\s*\(\s*\)")
@@ -129,22 +177,37 @@ _STATUS_FN = lazy_compile(r"\b(?:always|failure|cancelled)\s*\(\s*\)")
 _NOTIFY = lazy_compile(r"notif|slack|discord|teams|status|summary|comment|announce", re.IGNORECASE)
 
 #: Database schema migrations: the commands of the common migration tools.
-_MIGRATION_RUN = lazy_compile(
-    r"\bdb:migrate\b|\bmigrate\s+deploy\b|\bprisma\s+(?:migrate\s+(?:deploy|dev|reset)|db\s+push)\b"
-    r"|\balembic\s+(?:\S+[ \t]+)*?upgrade\b|\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b"
-    r"|\bflyway\b[^\n]*\bmigrate\b|\bknex\s+migrate\b|\bsequelize(?:-cli)?\s+db:migrate\b"
-    r"|\bgoose\b[^\n]*\s(?:up|up-by-one|up-to)\b|\bliquibase\b[^\n]*\s(?:update|update-count)\b"
-    r"|\bartisan\s+migrate\b|\bdbmate\s+(?:\S+[ \t]+)*?(?:up|migrate)\b"
-    r"|\bmigrate\s+(?:\S+[ \t]+)*?up\b"
-    r"|\btypeorm\b[^\n]*migration:run\b|\bdrizzle-kit\s+(?:migrate|push)\b|\bsupabase\s+db\s+push\b"
-    r"|\bdiesel\s+migration\s+run\b|\bsqlx\s+migrate\s+run\b|\becto\.migrate\b"
-    r"|\batlas\s+(?:schema|migrate)\s+apply\b|\b(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:db:)?migrate\b"
-    r"|\bmikro-orm\s+migration:up\b|\bnode-pg-migrate\s+up\b|\bmake\s+migrate\b",
+_MIGRATION_RUN = Alternatives(
     re.IGNORECASE,
+    (("migrat",), r"\bdb:migrate\b"),
+    (("migrat",), r"\bmigrate\s+deploy\b"),
+    (("prisma",), r"\bprisma\s+(?:migrate\s+(?:deploy|dev|reset)|db\s+push)\b"),
+    (("alembic",), r"\balembic\s+(?:\S+[ \t]+)*?upgrade\b"),
+    (("migrat",), r"\bmanage\.py\s+migrate\b"),
+    (("migrat",), r"\bdjango-admin\s+migrate\b"),
+    (("migrat",), r"\bflyway\b[^\n]*\bmigrate\b"),
+    (("migrat",), r"\bknex\s+migrate\b"),
+    (("migrat",), r"\bsequelize(?:-cli)?\s+db:migrate\b"),
+    (("goose",), r"\bgoose\b[^\n]*\s(?:up|up-by-one|up-to)\b"),
+    (("liquibase",), r"\bliquibase\b[^\n]*\s(?:update|update-count)\b"),
+    (("migrat",), r"\bartisan\s+migrate\b"),
+    (("dbmate",), r"\bdbmate\s+(?:\S+[ \t]+)*?(?:up|migrate)\b"),
+    (("migrat",), r"\bmigrate\s+(?:\S+[ \t]+)*?up\b"),
+    (("migrat",), r"\btypeorm\b[^\n]*migration:run\b"),
+    (("drizzle-kit",), r"\bdrizzle-kit\s+(?:migrate|push)\b"),
+    (("supabase",), r"\bsupabase\s+db\s+push\b"),
+    (("migrat",), r"\bdiesel\s+migration\s+run\b"),
+    (("migrat",), r"\bsqlx\s+migrate\s+run\b"),
+    (("migrat",), r"\becto\.migrate\b"),
+    (("atlas",), r"\batlas\s+(?:schema|migrate)\s+apply\b"),
+    (("migrat",), r"\b(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:db:)?migrate\b"),
+    (("migrat",), r"\bmikro-orm\s+migration:up\b"),
+    (("migrat",), r"\bnode-pg-migrate\s+up\b"),
+    (("migrat",), r"\bmake\s+migrate\b"),
 )
 _MIGRATION_USES = lazy_compile(r"flyway|liquibase|migrat")
 
-_DRY_RUN = lazy_compile(r"dry[-_ ]?run|--dry\b", re.IGNORECASE)
+_DRY_RUN = Alternatives(re.IGNORECASE, (("dry",), r"dry[-_ ]?run"), (("dry",), r"--dry\b"))
 
 # --- what a job is called -----------------------------------------------------------
 
@@ -183,17 +246,20 @@ _IDENTIFIER_WORDS = frozenset((
 _NOT_DEPLOY_SECRET = lazy_compile(r"^(?:GITHUB_TOKEN|CODECOV_TOKEN|SLACK\w*|DISCORD\w*)$")
 
 
-@dataclass(frozen=True, slots=True)
 class StepRole:
-    """What one step does, as far as its commands, action and name tell."""
+    """What one step does, as far as its commands, action and name tell.  ``waits``:
+    the step's own deploy command waits until the new version is ready."""
 
-    deploys: bool
-    publishes: bool
-    verifies: bool
-    #: The step's own deploy command waits until the new version is ready.
-    waits: bool
-    rolls_back: bool
-    on_failure: bool
+    __slots__ = ("deploys", "on_failure", "publishes", "rolls_back", "verifies", "waits")
+
+    def __init__(self, *, deploys: bool, publishes: bool, verifies: bool, waits: bool,
+                 rolls_back: bool, on_failure: bool) -> None:
+        self.deploys = deploys
+        self.publishes = publishes
+        self.verifies = verifies
+        self.waits = waits
+        self.rolls_back = rolls_back
+        self.on_failure = on_failure
 
 
 def lower_name(job: Job) -> str:
@@ -243,11 +309,15 @@ def role(step: Step) -> StepRole:
     )
 
 
-def has(pattern: re.Pattern[str], keywords: tuple[str, ...], text: str) -> bool:
+def has(pattern: re.Pattern[str] | Alternatives, keywords: tuple[str, ...], text: str) -> bool:
     """``pattern`` matches ``text``; a keyword must occur first (a cheap pre-filter:
     most scripts mention no deploy tool at all)."""
     lowered = text.lower()
-    return any(k in lowered for k in keywords) and pattern.search(text) is not None
+    if not any(map(lowered.__contains__, keywords)):
+        return False
+    if isinstance(pattern, Alternatives):
+        return pattern.matches(text, lowered)
+    return pattern.search(text) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -260,13 +330,13 @@ def _role(run: str, uses: str, name: str, waits_input: bool, condition: str) -> 
         or bool(_VERIFY_NAME.search(name))
         or waits
     )
-    dry_run = bool(_DRY_RUN.search(run))
+    dry_run = bool(_DRY_RUN.matches(run))
     publishes = (
         has(_PUBLISH_RUN, _PUBLISH_KEYS, run) or bool(uses and _PUBLISH_USES.search(uses))
     ) and not dry_run
     by_action = bool(uses and _DEPLOY_USES.search(uses) and not _NOT_DEPLOY_USES.search(uses))
     # `prisma migrate deploy` migrates a database; it does not deploy the service.
-    by_command = has(_DEPLOY_RUN, _DEPLOY_KEYS, _MIGRATION_RUN.sub("", run)) and not dry_run
+    by_command = has(_DEPLOY_RUN, _DEPLOY_KEYS, _MIGRATION_RUN.remove(run)) and not dry_run
     by_name = bool(re.search(r"\bdeploy", name, re.IGNORECASE)) and not _NOTIFY.search(name)
     deploys = (by_action or by_command or (by_name and not publishes)) and not (
         verifies and not by_action and not by_command
@@ -276,7 +346,7 @@ def _role(run: str, uses: str, name: str, waits_input: bool, condition: str) -> 
         publishes=publishes,
         verifies=verifies,
         waits=waits,
-        rolls_back=bool(_ROLLBACK.search(f"{run}\n{uses}\n{name}")),
+        rolls_back=bool(_ROLLBACK.matches(f"{run}\n{uses}\n{name}")),
         on_failure=bool(_ON_FAILURE.search(condition)),
     )
 
@@ -339,21 +409,73 @@ def id_token_write(job: Job, workflow: Workflow) -> bool:
 
 def secret_uses(ctx: Context, job: Job) -> Iterator[tuple[str, Scalar, Expression]]:
     """``(name, scalar, expression)`` for every ``secrets.NAME`` inside the job."""
-    assert ctx.workflow is not None
-    # `if: secrets.X != ''` tests whether a secret is set; it does not hand it out.
-    conditions = {id(n) for n in (job.if_, *(s.if_ for s in job.steps)) if n is not None}
-    for expr in ctx.workflow.expressions:
-        if not (job.node.start <= expr.scalar.start < job.node.end):
-            continue
-        if "secrets" not in expr.text.lower() or id(expr.scalar) in conditions:
-            continue
-        for ref in expr.references:
-            parts = ref.split(".")
-            # `secrets[format(...)]` names no secret we can judge.
-            if len(parts) >= 2 and parts[0].lower() == "secrets" and re.fullmatch(
-                r"[A-Za-z_][\w-]*", parts[1]
-            ):
-                yield parts[1], expr.scalar, expr
+    return iter(_facts(ctx).secret_uses(job))
+
+
+class _Facts:
+    """What the deployment rules ask about one file, worked out once for all of them
+    (several rules ask about the same jobs)."""
+
+    __slots__ = ("_by_start", "_secrets", "_starts", "ctx")
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._secrets: dict[int, list[tuple[str, Scalar, Expression]]] = {}
+        #: Indexes of the workflow's expressions about secrets in source order, and
+        #: their offsets.
+        self._by_start: list[int] | None = None
+        self._starts: list[int] = []
+
+    def secret_uses(self, job: Job) -> list[tuple[str, Scalar, Expression]]:
+        found = self._secrets.get(id(job))
+        if found is None:
+            found = self._secrets[id(job)] = self._find_secret_uses(job)
+        return found
+
+    def _find_secret_uses(self, job: Job) -> list[tuple[str, Scalar, Expression]]:
+        workflow = self.ctx.workflow
+        assert workflow is not None
+        expressions = workflow.expressions
+        if self._by_start is None:
+            # The expressions that mention secrets (few do), ordered by where they start.
+            found = sorted((e.scalar.start, i) for i, e in enumerate(expressions)
+                           if "secrets" in e.text.lower())
+            self._starts = [start for start, _ in found]
+            self._by_start = [i for _, i in found]
+        # Those whose scalar starts inside the job, in the workflow's order.
+        lo = bisect_left(self._starts, job.node.start)
+        hi = bisect_left(self._starts, job.node.end)
+        if lo == hi:
+            return []
+        inside = sorted(self._by_start[lo:hi])
+        # `if: secrets.X != ''` tests whether a secret is set; it does not hand it out.
+        conditions = {id(n) for n in (job.if_, *(s.if_ for s in job.steps)) if n is not None}
+        out: list[tuple[str, Scalar, Expression]] = []
+        for i in inside:
+            expr = expressions[i]
+            if id(expr.scalar) in conditions:
+                continue
+            for ref in expr.references:
+                parts = ref.split(".")
+                # `secrets[format(...)]` names no secret we can judge.
+                if len(parts) >= 2 and parts[0].lower() == "secrets" and _SECRET_NAME.fullmatch(
+                    parts[1]
+                ):
+                    out.append((parts[1], expr.scalar, expr))
+        return out
+
+
+_SECRET_NAME = lazy_compile(r"[A-Za-z_][\w-]*")
+#: The facts of the file being checked (rules run one file at a time).
+_current: _Facts | None = None
+
+
+def _facts(ctx: Context) -> _Facts:
+    global _current  # a one-file cache, replaced when the next file comes
+    facts = _current
+    if facts is None or facts.ctx is not ctx:
+        facts = _current = _Facts(ctx)
+    return facts
 
 
 def _name_parts(name: str) -> list[str]:
@@ -409,7 +531,7 @@ def _stays_on_github(step: Step) -> bool:
     """Publishing that never leaves GitHub: releases, release assets, immutable actions."""
     text = "\n".join(s.text for s in commands(step)) + "\n" + action_of(step)
     rest = _GITHUB_RELEASE.sub("", text)
-    return rest != text and not (_PUBLISH_RUN.search(rest) or _PUBLISH_USES.search(rest))
+    return rest != text and not (_PUBLISH_RUN.matches(rest) or _PUBLISH_USES.search(rest))
 
 
 def looks_like_deploy_job(ctx: Context, job: Job) -> str | None:
@@ -426,7 +548,7 @@ def looks_like_deploy_job(ctx: Context, job: Job) -> str | None:
     if configured_deploy(job, ctx.config):
         return "the configuration puts it in the deploy stage"
     text = lower_name(job)
-    if _DRY_RUN.search(text):
+    if _DRY_RUN.matches(text):
         return None
     strong = _STRONG_DEPLOY_NAME.search(text)
     if strong and not re.search(r"dry|check|test|lint|verify|validate|preview-build", text):
@@ -466,14 +588,17 @@ def is_production(job: Job, config: Config) -> bool:
     return bool(production_names(job, config))
 
 
-@dataclass(frozen=True, slots=True)
 class Deployment:
-    """A job that deploys a running service, and where in its steps it does so."""
+    """A job that deploys a running service, and where in its steps it does so.
+    ``step``: the index of the last deploy step, or None when only the job as a whole
+    says deploy."""
 
-    job: Job
-    #: Index of the last deploy step, or None when only the job as a whole says deploy.
-    step: int | None
-    production: bool
+    __slots__ = ("job", "production", "step")
+
+    def __init__(self, job: Job, step: int | None, production: bool) -> None:
+        self.job = job
+        self.step = step
+        self.production = production
 
 
 def deployment(ctx: Context, job: Job) -> Deployment | None:
@@ -497,7 +622,7 @@ def deployment(ctx: Context, job: Job) -> Deployment | None:
     if any(r.publishes for r in roles) or any(migration(s) for s in job.steps):
         return None  # a release of a package, or a migration job: no service to check
     text = lower_name(job)
-    named = bool(_STRONG_DEPLOY_NAME.search(text)) and not _DRY_RUN.search(text)
+    named = bool(_STRONG_DEPLOY_NAME.search(text)) and not _DRY_RUN.matches(text)
     if named or (production and job.environment is not None):
         return Deployment(job, None, production)
     return None
