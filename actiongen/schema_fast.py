@@ -10,6 +10,10 @@ numbers, ``1.0`` is an integer, ``enum`` tells ``true`` from ``1``, ``pattern`` 
 A schema with any other keyword does not compile (:class:`Unsupported`), and the caller
 falls back to jsonschema for everything.  ``tests/test_schema_fast.py`` holds the two
 to the same answers on the corpus, the fixtures and mutated documents.
+
+:func:`compile_node_schema` evaluates the loader's nodes directly, with the answer the
+data evaluator gives for ``to_data(node)``: converting a whole file to plain data cost
+as much as validating it, and validation looks at fewer nodes than conversion makes.
 """
 
 from __future__ import annotations
@@ -85,6 +89,9 @@ class _Compiler:
         self.root = root
         self.done: dict[str, Check] = {}
         self.pending: dict[str, list[Check]] = {}
+        #: Checks that only test the type, with the builtin types they accept outright:
+        #: the node evaluator tests those inline (most values are checked this way).
+        self.exact_of: dict[Check, frozenset[type]] = {}
 
     def resolve(self, ref: str) -> Any:
         if not ref.startswith("#"):
@@ -148,7 +155,9 @@ class _Compiler:
             return _all(rest)
         if not parts and not rest and types is not None:
             exact, careful = types
-            return lambda x: type(x) in exact or careful(x)
+            check: Check = lambda x: type(x) in exact or careful(x)  # noqa: E731
+            self.exact_of[check] = exact
+            return check
         return _combine(types, parts, _all(rest) if rest else None)
 
     def _type(self, types: Any) -> tuple[frozenset[type], Check]:
@@ -395,3 +404,333 @@ def compile_schema(schema: Any) -> Callable[[Any], bool]:
     compiler = _Compiler(schema)
     _scan(compiler, schema)
     return compiler.compile(schema)
+
+
+class _NodeCompiler:
+    """Compiles subschemas into checks over loader nodes (Mapping, Sequence, Scalar).
+
+    A scalar stands for its value: the check hands ``node.value`` to the data
+    evaluator's check for the same subschema, and the loops over pairs and items do so
+    directly (a check that only tests the type is done inline there).  Mappings and
+    sequences get checks shaped like the data ones: ``object`` keywords read the pairs,
+    ``array`` keywords the items.  Schemas are compiled on first use and not scanned up
+    front: a keyword this module lacks raises :class:`Unsupported` when a document
+    first reaches it, and the caller then asks jsonschema.
+    """
+
+    def __init__(self, root: Any) -> None:
+        from actiongen.load import Mapping, Scalar, Sequence
+
+        self.data = _Compiler(root)
+        self.done: dict[str, Check] = {}
+        self.pending: dict[str, list[Check]] = {}
+        self.mapping, self.scalar, self.sequence = Mapping, Scalar, Sequence
+
+    def ref(self, ref: str) -> Check:
+        known = self.done.get(ref)
+        if known is not None:
+            return known
+        pending = self.pending.get(ref)
+        if pending is not None:  # a cycle (steps inside steps): late-bound
+            return lambda x: pending[0](x)
+        cell: list[Check] = []
+        self.pending[ref] = cell
+        compiled = self.compile(self.data.resolve(ref))
+        cell.append(compiled)
+        del self.pending[ref]
+        self.done[ref] = compiled
+        return compiled
+
+    def compile(self, schema: Any) -> Check:
+        if schema is True:
+            return _always
+        if schema is False:
+            return _never
+        if not isinstance(schema, dict):
+            raise Unsupported(f"a schema must be an object or a boolean, not {schema!r}")
+        for key in schema:
+            if key not in _HANDLED and key not in _ANNOTATIONS and not key.startswith("x-"):
+                raise Unsupported(f"keyword {key!r}")
+        mapping_type, scalar_type, sequence_type = self.mapping, self.scalar, self.sequence
+        if set(schema) == {"required"} and len(schema["required"]) == 1:
+            # The usual `if` condition ("has key X"); a scalar is no object, so it passes.
+            key = schema["required"][0]
+            return lambda x: type(x) is not mapping_type or key in x
+        exact: frozenset[type] | None = None
+        if "type" in schema:
+            self.data._type(schema["type"])  # refuses unknown type names
+            names = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+            exact = frozenset(
+                {"object": mapping_type, "array": sequence_type}[n]
+                for n in names if n in ("object", "array")
+            )
+        rest: list[Check] = []
+        if "$ref" in schema:
+            rest.append(self.ref(schema["$ref"]))
+        rest.extend(self._applicators(schema))
+        object_keys = _OBJECT_KEYWORDS.intersection(schema)
+        array_keys = _ARRAY_KEYWORDS.intersection(schema)
+        compares = "enum" in schema or "const" in schema
+        if (exact is None and not object_keys and not array_keys and not compares
+                and _VALUE_KEYWORDS.isdisjoint(schema)):
+            # Only `$ref` and applicators, whose checks take scalars too: no wrapper
+            # (`{"$ref": ...}` is the commonest subschema).
+            return _all(rest)
+        data_check: list[Check] = []  # for a scalar's value, compiled when one comes
+        data = self.data
+
+        def of_value(value: Any) -> bool:
+            if not data_check:
+                data_check.append(data.compile(schema))
+            return data_check[0](value)
+
+        if (not rest and not compares and not array_keys and object_keys
+                and object_keys <= {"properties", "additionalProperties"}
+                and (exact is None or mapping_type in exact)):
+            # The commonest collection schema: a mapping's keys and values, nothing else.
+            # One function tests the type and loops (see _properties).
+            sequence_ok = exact is None or sequence_type in exact
+
+            def not_mapping(x: Any) -> bool:
+                if type(x) is scalar_type:
+                    return data_check[0](x.value) if data_check else of_value(x.value)
+                return sequence_ok and type(x) is sequence_type
+            return self._properties(schema, not_mapping)
+        parts: dict[type, Check] = {}
+        objects, arrays = self._objects(schema), self._arrays(schema)
+        if objects is not None:
+            parts[mapping_type] = objects
+        if arrays is not None:
+            parts[sequence_type] = arrays
+        if "enum" in schema:
+            values = schema["enum"]
+            rest.append(lambda x: any(_equal(self.plain(x), v) for v in values))
+        if "const" in schema:
+            const = schema["const"]
+            rest.append(lambda x: _equal(self.plain(x), const))
+        others = _all(rest) if rest else None
+        get = parts.get
+
+        def check(x: Any) -> bool:
+            tp = type(x)
+            if tp is scalar_type:
+                return data_check[0](x.value) if data_check else of_value(x.value)
+            if exact is not None and tp not in exact:
+                return False
+            part = get(tp)
+            if part is not None and not part(x):
+                return False
+            return others is None or others(x)
+        return check
+
+    def plain(self, node: Any) -> Any:
+        """``to_data(node)``, for the rare ``enum``/``const`` that meets a collection."""
+        memo: dict[int, Any] = {}
+
+        def conv(n: Any) -> Any:
+            got = memo.get(id(n))
+            if got is not None:
+                return got
+            if type(n) is self.scalar:
+                return n.value
+            if type(n) is self.sequence:
+                items: list[Any] = []
+                memo[id(n)] = items
+                items.extend(conv(i) for i in n.items)
+                return items
+            out: dict[str, Any] = {}
+            memo[id(n)] = out
+            for k, v in n.pairs:
+                out[k.text] = conv(v)
+            return out
+        return conv(node)
+
+    def _objects(self, schema: dict[str, Any]) -> Check | None:
+        checks: list[Check] = []
+        if "required" in schema:
+            required = tuple(schema["required"])
+            checks.append(lambda x: all(k in x for k in required))
+        if "minProperties" in schema:
+            low = schema["minProperties"]
+            checks.append(lambda x: len(x.pairs) >= low)
+        if "maxProperties" in schema:
+            high = schema["maxProperties"]
+            checks.append(lambda x: len(x.pairs) <= high)
+        if "propertyNames" in schema:
+            name_ok = self.data.compile(schema["propertyNames"])
+            checks.append(lambda x: all(name_ok(k.text) for k, _ in x.pairs))
+        if "properties" in schema or "additionalProperties" in schema:
+            checks.append(self._properties(schema, _never))
+        return _all(checks) if checks else None
+
+    def _properties(self, schema: dict[str, Any], not_mapping: Check) -> Check:
+        """The check of ``properties`` and ``additionalProperties``; ``not_mapping``
+        answers for anything else (only a fused schema passes such things)."""
+        declared: dict[str, Any] = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        mapping_type, scalar_type = self.mapping, self.scalar
+        if not declared and extra is not True and extra is not False:
+            # `env:`, `with:`, `outputs:`: any key, one schema for every value.
+            only_node = self.compile(extra)
+            only_value = self.data.compile(extra)
+            only_exact = self.data.exact_of.get(only_value, frozenset())
+
+            def check_values(x: Any) -> bool:
+                if type(x) is not mapping_type:
+                    return not_mapping(x)
+                for _, v in x.pairs:
+                    if type(v) is scalar_type:
+                        value = v.value
+                        if type(value) not in only_exact and not only_value(value):
+                            return False
+                    elif not only_node(v):
+                        return False
+                return True
+            return check_values
+        # Each declared property has a node check (for mappings and sequences) and a
+        # check of a scalar's value (with the types it accepts outright, when it tests
+        # only those), compiled on first use: a workflow names 2 of 40 events.
+        nodes: dict[str, Check] = {}
+        values: dict[str, Check] = {}
+        exacts: dict[str, frozenset[type]] = {}
+        node_get, value_get, exact_get = nodes.get, values.get, exacts.get
+        data = self.data
+
+        def node_check(name: str) -> Check | None:
+            if name not in declared:
+                return None
+            compiled = nodes[name] = self.compile(declared[name])
+            return compiled
+
+        def value_check(name: str) -> Check | None:
+            if name not in declared:
+                return None
+            compiled = values[name] = data.compile(declared[name])
+            exact = data.exact_of.get(compiled)
+            if exact is not None:
+                exacts[name] = exact
+            return compiled
+
+        if extra is True or extra is False:
+            closed = extra is False
+
+            def check_declared(x: Any) -> bool:
+                if type(x) is not mapping_type:
+                    return not_mapping(x)
+                for k, v in x.pairs:
+                    name = k.text
+                    if type(v) is scalar_type:
+                        t = exact_get(name)
+                        if t is not None and type(v.value) in t:
+                            continue
+                        c = value_get(name) or value_check(name)
+                        if c is None:
+                            if closed:
+                                return False
+                        elif not c(v.value):
+                            return False
+                    else:
+                        c = node_get(name) or node_check(name)
+                        if c is None:
+                            if closed:
+                                return False
+                        elif not c(v):
+                            return False
+                return True
+            return check_declared
+        other_node = self.compile(extra)
+        other_value = self.data.compile(extra)
+        other_exact = self.data.exact_of.get(other_value, frozenset())
+
+        def check_open(x: Any) -> bool:
+            if type(x) is not mapping_type:
+                return not_mapping(x)
+            for k, v in x.pairs:
+                name = k.text
+                if type(v) is scalar_type:
+                    value = v.value
+                    t = exact_get(name)
+                    if t is not None and type(value) in t:
+                        continue
+                    c = value_get(name) or value_check(name)
+                    if c is None:
+                        if type(value) in other_exact:
+                            continue
+                        c = other_value
+                    if not c(value):
+                        return False
+                elif not (node_get(name) or node_check(name) or other_node)(v):
+                    return False
+            return True
+        return check_open
+
+    def _arrays(self, schema: dict[str, Any]) -> Check | None:
+        checks: list[Check] = []
+        if "items" in schema:
+            if not isinstance(schema["items"], dict | bool):
+                raise Unsupported("`items` as a list (use prefixItems)")
+            item_node = self.compile(schema["items"])
+            item_value = self.data.compile(schema["items"])
+            item_exact = self.data.exact_of.get(item_value, frozenset())
+            scalar_type = self.scalar
+
+            def check_items(x: Any) -> bool:
+                for i in x.items:
+                    if type(i) is scalar_type:
+                        if type(i.value) not in item_exact and not item_value(i.value):
+                            return False
+                    elif not item_node(i):
+                        return False
+                return True
+            checks.append(check_items)
+        if "minItems" in schema:
+            low = schema["minItems"]
+            checks.append(lambda x: len(x.items) >= low)
+        if "maxItems" in schema:
+            high = schema["maxItems"]
+            checks.append(lambda x: len(x.items) <= high)
+        return _all(checks) if checks else None
+
+    def _applicators(self, schema: dict[str, Any]) -> list[Check]:
+        out: list[Check] = []
+        if "allOf" in schema:
+            out.append(_all([self.compile(s) for s in schema["allOf"]]))
+        if "anyOf" in schema:
+            any_subs = [self.compile(s) for s in schema["anyOf"]]
+            out.append(lambda x: any(s(x) for s in any_subs))
+        if "oneOf" in schema:
+            one_subs = [self.compile(s) for s in schema["oneOf"]]
+            out.append(lambda x: sum(1 for s in one_subs if s(x)) == 1)
+        if "not" in schema:
+            negated = self.compile(schema["not"])
+            out.append(lambda x: not negated(x))
+        if "if" in schema:
+            condition = schema["if"]
+            then = self.compile(schema.get("then", True))
+            other = self.compile(schema.get("else", True))
+            if (isinstance(condition, dict) and set(condition) == {"required"}
+                    and len(condition["required"]) == 1):
+                # "Has key X" (how steps and jobs pick their kind), tested in place.
+                key, mapping_type = condition["required"][0], self.mapping
+                out.append(lambda x: then(x) if type(x) is not mapping_type or key in x
+                           else other(x))
+            else:
+                cond = self.compile(condition)
+                out.append(lambda x: then(x) if cond(x) else other(x))
+        return out
+
+
+_OBJECT_KEYWORDS = frozenset({"required", "minProperties", "maxProperties", "propertyNames",
+                              "properties", "additionalProperties"})
+_ARRAY_KEYWORDS = frozenset({"items", "minItems", "maxItems"})
+_VALUE_KEYWORDS = frozenset({"pattern", "minLength", "maxLength", "minimum", "maximum"})
+
+
+def compile_node_schema(schema: Any) -> Callable[[Any], bool]:
+    """A function telling whether a loader node (``actiongen.load``) is valid under
+    ``schema``: the answer :func:`compile_schema` gives for ``to_data(node)``.
+
+    Parts of the schema compile when a document first reaches them, so a keyword this
+    module lacks raises :class:`Unsupported` then, from the returned function.
+    """
+    return _NodeCompiler(schema).compile(schema)

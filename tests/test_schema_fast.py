@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,9 @@ import jsonschema
 import pytest
 
 from actiongen.engine import kind_of
-from actiongen.load import load_bytes, to_data
+from actiongen.load import load_bytes, load_text, to_data
 from actiongen.rules.schema import fast_validator, load_schema
-from actiongen.schema_fast import Unsupported, compile_schema
+from actiongen.schema_fast import Unsupported, compile_node_schema, compile_schema
 
 from .conftest import FIXTURES, shared_path
 
@@ -194,3 +195,80 @@ def test_keyword_edges(schema: dict[str, Any], instances: list[Any]) -> None:
 def test_unsupported_keywords_refuse_to_compile(schema: dict[str, Any]) -> None:
     with pytest.raises(Unsupported):
         compile_schema(schema)
+
+
+# ---------------------------------------------------------------- the node evaluator
+# The schema rule validates the loader's nodes without converting them to plain data
+# (compile_node_schema); its verdict must be the data evaluator's on to_data(node).
+
+
+def _as_node(instance: Any) -> Any:
+    """The loader's node for a JSON value (JSON is YAML; escaped emoji are not)."""
+    doc = load_text("x.yml", json.dumps(instance, ensure_ascii=False))
+    assert doc.root is not None and not doc.problems
+    return doc.root
+
+
+@functools.cache
+def _node_validator(kind: str) -> Any:
+    return compile_node_schema(load_schema(kind))
+
+
+def test_node_evaluator_agrees_on_every_corpus_file_and_fixture() -> None:
+    files = _corpus_files() + [
+        p for p in sorted(FIXTURES.rglob("*.y*ml")) if p.name != "config.yml"]
+    verdicts = []
+    for path in files:
+        doc = load_bytes(str(path), path.read_bytes())
+        if doc.root is None:
+            continue
+        kind = kind_of(str(path), doc.root)
+        verdict = _node_validator(kind)(doc.root)
+        assert verdict == fast_validator(kind)(to_data(doc.root)), str(path)  # type: ignore[misc]
+        verdicts.append(verdict)
+    assert verdicts.count(True) > 600 and verdicts.count(False) >= 2
+
+
+def test_node_evaluator_agrees_on_mutated_documents() -> None:
+    rng = random.Random(20251126)
+    sample = rng.sample(_corpus_files(), 120) + sorted(FIXTURES.glob("rules/schema/good*.yml"))
+    verdicts = []
+    for path in sample:
+        kind, data = _load(path)
+        for n in range(4):
+            mutated = _mutate(data, rng)
+            verdict = _node_validator(kind)(_as_node(mutated))
+            assert verdict == _assert_agree(kind, mutated, f"{path} mutation {n}")
+            verdicts.append(verdict)
+    assert verdicts.count(True) > 50 and verdicts.count(False) > 150
+
+
+@pytest.mark.parametrize(("schema", "instances"), [
+    (s, i) for s, i in EDGES if not isinstance(s, bool)] + [
+    ({"enum": [[1], {"a": None}]}, [[1], {"a": None}, {"a": 0}, [1, 2], 1]),
+    ({"type": "object", "additionalProperties": {"type": "array", "items": {"type": "integer"}}},
+     [{"a": [1, 2]}, {"a": [1, "x"]}, {"a": 1}, {}, [], "x"]),
+    ({"properties": {"a": {"type": "object"}}, "additionalProperties": {"type": "string"}},
+     [{"a": {}}, {"a": "x"}, {"b": "x"}, {"b": {}}, {"b": 1}, [1], 2]),
+    ({"type": ["object", "array"], "properties": {"a": {"type": "null"}}},
+     [{"a": None}, {"a": 1}, [], [1], "x"]),
+])
+def test_node_evaluator_keyword_edges(schema: dict[str, Any], instances: list[Any]) -> None:
+    node_check = compile_node_schema(schema)
+    full = jsonschema.Draft202012Validator(schema)
+    for instance in instances:
+        assert node_check(_as_node(instance)) == full.is_valid(instance), (schema, instance)
+
+
+def test_node_evaluator_shares_aliased_nodes_and_stops_on_cycles() -> None:
+    # An alias is the same node object twice; a self-referencing one is a cycle, which
+    # the rule reports as too deep (RecursionError), as the data evaluator does.
+    schema = {"$defs": {"n": {"type": "array", "items": {"$ref": "#/$defs/n"}}},
+              "$ref": "#/$defs/n"}
+    doc = load_text("x.yml", "- &a [[], []]\n- *a\n")
+    assert doc.root is not None
+    assert compile_node_schema(schema)(doc.root) is True
+    cyclic = load_text("x.yml", "&a [*a]\n")
+    if cyclic.root is not None:
+        with pytest.raises(RecursionError):
+            compile_node_schema(schema)(cyclic.root)

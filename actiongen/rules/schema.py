@@ -7,7 +7,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Severity
-from actiongen.load import to_data
 from actiongen.resources import data_path
 from actiongen.rules.base import Context, Rule
 
@@ -18,6 +17,7 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
     from actiongen.findings import Finding
+    from actiongen.load import Node
 
 #: Schema file for each kind of file the checker reads.
 SCHEMA_FILES = {"workflow": "workflow.schema.json", "action": "action.schema.json"}
@@ -40,6 +40,27 @@ def fast_validator(kind: str) -> Callable[[Any], bool] | None:
         return compile_schema(load_schema(kind))
     except Unsupported:
         return None
+
+
+@cache
+def _node_validator(kind: str) -> Callable[[Node], bool]:
+    """The quick yes/no evaluator over loader nodes (see :func:`compile_node_schema`)."""
+    from actiongen.schema_fast import compile_node_schema
+
+    return compile_node_schema(load_schema(kind))
+
+
+def node_is_valid(kind: str, root: Node) -> bool:
+    """Whether ``root`` is valid, without converting it or importing jsonschema.
+
+    False when in doubt (a keyword the quick evaluator lacks): jsonschema decides then.
+    """
+    from actiongen.schema_fast import Unsupported
+
+    try:
+        return _node_validator(kind)(root)
+    except Unsupported:
+        return False
 
 
 @cache
@@ -104,12 +125,20 @@ class Schema(Rule):
         root = ctx.doc.root
         if root is None:  # unreadable YAML: yaml-syntax reports it
             return
+        try:
+            # Almost every file is valid: say so without converting it to plain data.
+            if node_is_valid(ctx.kind, root):
+                return
+        except RecursionError:  # e.g. parallel groups nested hundreds deep
+            yield self._too_deep(ctx, root)
+            return
+        from actiongen.load import to_data
+
         data = to_data(root)
         try:
             errors = schema_errors(ctx.kind, data)
-        except RecursionError:  # e.g. parallel groups nested hundreds deep
-            yield self.finding(ctx, root.span, "the file nests too deeply to check its structure",
-                               "flatten the nesting")
+        except RecursionError:
+            yield self._too_deep(ctx, root)
             return
         if not errors:
             return
@@ -117,3 +146,7 @@ class Schema(Rule):
 
         for p in Explainer(ctx.kind, root, data).problems(errors):
             yield self.finding(ctx, p.at, p.message, p.fix, job=p.job, step=p.step)
+
+    def _too_deep(self, ctx: Context, root: Node) -> Finding:
+        return self.finding(ctx, root.span, "the file nests too deeply to check its structure",
+                            "flatten the nesting")
