@@ -79,32 +79,37 @@ def matrix_legs(job: Job) -> int | None:
     matrix = job.strategy.matrix
     if not isinstance(matrix, Mapping):
         return None
-    dims: dict[str, list[Any]] = {}
-    for key, value in matrix.items():
-        if key in ("include", "exclude"):
-            continue
-        values = _values(value)
-        dims[key] = values if values is not None else [object()]  # unknown: one value
+    nodes = {key: value for key, value in matrix.items() if key not in ("include", "exclude")}
     includes = _entries(matrix.get("include"))
-    excludes = _entries(matrix.get("exclude"))
-    if not dims:
+    if not nodes:
         return max(1, min(len(includes), MAX_LEGS)) if includes else 1
-    size = math.prod(len(v) for v in dims.values())
+    # A dimension given by an expression counts as one value.
+    size = math.prod(len(v.items) if isinstance(v, Sequence) else 1 for v in nodes.values())
     if size > _ENUMERATE_LIMIT:
         return MAX_LEGS
-    keys = list(dims)
-    combos = [dict(zip(keys, values, strict=True))
-              for values in itertools.product(*(dims[k] for k in keys))]
-    combos = [c for c in combos if not any(_matches(c, e) for e in excludes)]
-    extra = sum(
-        1 for inc in includes
-        if not any(all(c[k] == v for k, v in inc.items() if k in dims) for c in combos)
-    )
+    exclude_entries = _entries(matrix.get("exclude"))
+    if not includes and not exclude_entries:
+        return min(size, MAX_LEGS)  # the values themselves do not matter then
+    dims: dict[str, list[Any]] = {}
+    for key, value in nodes.items():
+        values = _values(value)
+        dims[key] = values if values is not None else [object()]  # unknown: one value
+    # Combinations as tuples in the order of ``dims``; entries as (position, value).
+    position = {k: i for i, k in enumerate(dims)}
+    combos = list(itertools.product(*dims.values()))
+    # An exclude entry matches a combination that has all its values; an empty one, or
+    # one naming a key the matrix lacks, matches none.
+    excludes = [[(position[k], v) for k, v in e.items()]
+                for e in exclude_entries if e and all(k in position for k in e)]
+    if excludes:
+        combos = [c for c in combos
+                  if not any(all(c[i] == v for i, v in e) for e in excludes)]
+    extra = 0
+    for inc in includes:
+        pairs = [(position[k], v) for k, v in inc.items() if k in position]
+        if not any(all(c[i] == v for i, v in pairs) for c in combos):
+            extra += 1
     return min(len(combos) + extra, MAX_LEGS)
-
-
-def _matches(combo: dict[str, Any], exclude: dict[str, Any]) -> bool:
-    return bool(exclude) and all(k in combo and combo[k] == v for k, v in exclude.items())
 
 
 def max_parallel(job: Job) -> int | None:

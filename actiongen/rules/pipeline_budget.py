@@ -14,6 +14,24 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from actiongen.findings import Finding
+    from actiongen.model.workflow import Job
+
+#: Condition text -> whether no run where all goes well takes it.  Job conditions
+#: repeat across workflows (half of a corpus run's are repeats).
+_OFF_PATH: dict[str, bool] = {}
+
+
+def _off_path(job: Job) -> bool:
+    """`if: failure()`, `if: false`: not on the path of a run where all goes well."""
+    condition = condition_of(job)
+    if condition is None or isinstance(condition, bool):
+        return condition is False  # what `evaluate` answers for these
+    off = _OFF_PATH.get(condition)
+    if off is None:
+        off = evaluate(condition, Facts()) is False
+        if len(_OFF_PATH) < 4096:
+            _OFF_PATH[condition] = off
+    return off
 
 
 class PipelineBudget(Rule):
@@ -80,8 +98,7 @@ class PipelineBudget(Rule):
             stage = ctx.stages[job_id].stage
             fallback = budgets.get(stage, budgets.get("commit", 1))
             costs[job_id] = duration(job, float(fallback))
-            # `if: failure()`, `if: false`: not on the path of a run where all goes well.
-            if evaluate(condition_of(job), Facts()) is False:
+            if _off_path(job):
                 off_path.add(job_id)
         path, total = ctx.graph.critical_path(
             lambda j: 0.0 if j in off_path else costs[j].minutes)
