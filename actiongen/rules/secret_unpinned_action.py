@@ -61,10 +61,7 @@ class SecretUnpinnedAction(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for job, step in steps_of(ctx):
-            if step.uses is None:
-                continue
-            ref = parse_uses(step.uses.text)
-            if ref.is_pinned:
+            if step.uses is None or _pinned(step.uses.text):
                 continue
             names = _secrets_in(ctx, step.with_, step.env)
             if names:
@@ -114,6 +111,20 @@ class SecretUnpinnedAction(Rule):
             job=job,
             step=step,
         )
+
+
+#: ``uses:`` text to whether it is pinned: the same few actions recur in every file.
+_PINNED: dict[str, bool] = {}
+
+
+def _pinned(uses: str) -> bool:
+    pinned = _PINNED.get(uses)
+    if pinned is None:
+        pinned = parse_uses(uses).is_pinned
+        if len(_PINNED) >= 4096:
+            _PINNED.clear()
+        _PINNED[uses] = pinned
+    return pinned
 
 
 def _secrets_in(ctx: Context, *nodes: Node | None) -> list[str]:

@@ -52,10 +52,38 @@ def untrusted_field(flow: Flow) -> str | None:
 
     A plain object (``${{ github.event.pull_request }}``) renders as the word
     ``Object``; only through ``toJSON`` does its content reach the text.
+    (``Flow.reaches`` against each pattern, done once per distinct flow.)
     """
-    for pattern in UNTRUSTED:
-        if flow.reaches(pattern):
-            return flow.path if not flow.whole else f"toJSON({flow.path})"
+    key = (flow.path, flow.whole)
+    if key in _FIELDS:
+        return _FIELDS[key]
+    found = _untrusted(flow.path, flow.whole)
+    if len(_FIELDS) >= 4096:
+        _FIELDS.clear()
+    _FIELDS[key] = found
+    return found
+
+
+#: Flows already looked up (the same few recur in every file), bounded.
+_FIELDS: dict[tuple[str, bool], str | None] = {}
+#: UNTRUSTED, lower-cased and split at dots, split once.
+_PATTERN_PARTS: list[list[str]] = []
+
+
+def _untrusted(path: str, whole: bool) -> str | None:
+    mine = path.split(".")
+    # Every pattern starts with `github`: a path starting with anything else (but `*`)
+    # reaches none of them.
+    if mine[0] != "github" and mine[0] != "*":
+        return None
+    if not _PATTERN_PARTS:
+        _PATTERN_PARTS.extend(p.lower().split(".") for p in UNTRUSTED)
+    n = len(mine)
+    for theirs in _PATTERN_PARTS:
+        if n > len(theirs) or (n < len(theirs) and not whole):
+            continue
+        if all(a == b or a == "*" or b == "*" for a, b in zip(mine, theirs, strict=False)):
+            return path if not whole else f"toJSON({path})"
     return None
 
 
@@ -98,6 +126,8 @@ class UntrustedInput(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for job, step in steps_of(ctx):
             for scalar, where in script_inputs(step):
+                if "${{" not in scalar.text:  # find_expressions would find none
+                    continue
                 for expr in find_expressions(ctx.doc, scalar):
                     fields = sorted(
                         {f for flow in output_flows(expr.text) if (f := untrusted_field(flow))}
