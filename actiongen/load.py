@@ -40,6 +40,8 @@ _DEEP_PREFIX = lazy_compile(rf"\n[ \t?:-]{{{_COMPOSER_DEPTH // 4}}}")
 
 #: An anchor as libyaml scans one (letters, digits, ``_``, ``-``), after a token boundary.
 _ANCHOR = lazy_compile(r"&[\w-]")
+#: An alias, the same way (``*name``); globs in scripts rarely match (``*.md`` does not).
+_ALIAS = lazy_compile(r"\*[\w-]")
 _BEFORE_ANCHOR = frozenset(" \t\n[{,:?")
 #: Below these, a file without anchors cannot nest past MAX_DEPTH (see _may_expand_or_nest):
 #: the flow brackets plus twice the longest line-opening run stay under it.
@@ -454,24 +456,32 @@ def _compose_and_build(doc: Document) -> Document:
 def _may_expand_or_nest(text: str) -> bool:
     """Whether aliases may make the document large or deep: then it is measured.
 
-    libyaml names anchors with letters, digits, ``_`` and ``-`` only, after a space, a
-    line start or a flow indicator, so a file that never matches :data:`_ANCHOR` has no
-    aliases (``&&`` and ``2>&1`` in scripts do not match).  Without aliases the depth is
+    libyaml names anchors and aliases with letters, digits, ``_`` and ``-`` only, after a
+    space, a line start or a flow indicator, so a file that does not match both
+    :data:`_ANCHOR` and :data:`_ALIAS` there has no aliases (``&&`` and ``2>&1`` in
+    scripts do not match).  Without aliases the depth is
     at most the number of ``[``/``{`` plus twice the longest run of indentation and
     block indicators opening a line (see :func:`_too_deep`).
     """
     if _pure_python():
         return True
-    for m in _ANCHOR.finditer(text):  # a literal first character: a fast scan
-        at = m.start()
-        if at == 0 or text[at - 1] in _BEFORE_ANCHOR:
-            return True
+    if _after_boundary(_ANCHOR, text) and _after_boundary(_ALIAS, text):
+        return True
     flow = text.count("[") + text.count("{")
     return (
         flow > _FLOW_BUDGET
         or _LONG_PREFIX.search(text) is not None
         or _LONG_PREFIX.match("\n" + text[:120]) is not None
     )
+
+
+def _after_boundary(pattern: Any, text: str) -> bool:
+    """Whether ``pattern`` (starting with a literal: a fast scan) occurs at a token start."""
+    for m in pattern.finditer(text):
+        at = m.start()
+        if at == 0 or text[at - 1] in _BEFORE_ANCHOR:
+            return True
+    return False
 
 
 def _expansion_problem(root: Node) -> LoadProblem | None:

@@ -116,6 +116,8 @@ def test_an_alias_bomb_with_hyphenated_anchor_names_is_caught() -> None:
 def test_shell_ampersands_are_not_anchors() -> None:
     text = "run: |\n  make 2>&1 && echo ok &\n  a &&b\n"
     assert not load._may_expand_or_nest(text)
+    assert not load._may_expand_or_nest("a: &x 1\nb: 2\n")  # an anchor nobody uses
+    assert not load._may_expand_or_nest("run: ls *.md && echo &done\n")
     assert load._may_expand_or_nest("a: &x 1\nb: *x\n")
     assert load._may_expand_or_nest("- [&x 1, *x]\n")
 
