@@ -30,6 +30,7 @@ ALTERNATIVES = {
     "deploy.MIGRATION_RUN": _deploy._MIGRATION_RUN,
     "deploy.ROLLBACK": _deploy._ROLLBACK,
     "deploy.DRY_RUN": _deploy._DRY_RUN,
+    "evidence.DEPLOY_STEP_NAME": job_evidence._DEPLOY_STEP_NAME,
 }
 COMMANDS = {
     "evidence.DEPLOY_RUN": job_evidence._DEPLOY_RUN,
@@ -144,6 +145,23 @@ def test_hand_written_scripts_are_found() -> None:
     assert _deploy._MIGRATION_RUN.remove(SCRIPTS[3]) == "\nnpm publish --provenance"
     assert _deploy._VERIFY_RUN.matches(SCRIPTS[14])  # U+017F + `moke` folds to `smoke`
     assert job_evidence._TEST_RUN.find(SCRIPTS[8]) == (24, 34)  # `cargo test`, line 2
+
+
+def test_deploy_step_names_split_per_alternative() -> None:
+    # The branches of `\b(?:A|B|...)\b`, each as `\bA\b`: whether some branch matches is
+    # whether the grouped form matches.
+    grouped = re.compile(
+        r"\b(?:deploy(?:ing)?|publish(?:ing)?|push(?:ing)?\s+(?:to|the|image|tag|docker|manifest)"
+        r"|(?:build|tag)\s+and\s+push|upload\b.{0,30}\bto|create\s+(?:github\s+|a\s+)?release"
+        r"|release\s+to)\b",
+        re.IGNORECASE,
+    )
+    names = ["Deploy to production", "Deployment notes", "Publishing docs", "Push to registry",
+             "push", "Build and push image", "Upload the wheels to PyPI", "Upload", "uploads to x",
+             "Create a release", "Release to npm", "Pre-release", "\u017fhip and pu\u017fh to x"]
+    assert [job_evidence._DEPLOY_STEP_NAME.matches(n) for n in names] == [
+        grouped.search(n) is not None for n in names]
+    assert sum(job_evidence._DEPLOY_STEP_NAME.matches(n) for n in names) == 8  # long s folds
 
 
 def test_corpus_scripts_match_like_the_joined_regex() -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from actiongen.lazyre import lazy_compile
 from actiongen.load import Mapping, Scalar
-from actiongen.model.job_evidence import Alternatives
+from actiongen.model.job_evidence import Alternatives, folded
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -59,7 +59,8 @@ _DEPLOY_RUN = Alternatives(
     (("cap",), r"\bcap\s+\S+\s+deploy\b"),
     (("surge",), r"\bsurge\s"),
     (("deploy",), r"(?:^|(?<=[\s/]))deploy(?:\.sh|\.py|\.js|\.ts)?(?=\s|$)"),
-    (("deploy",), r"\b(?:npm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?deploy\b"),
+    (("npm", "yarn", "bun", "make", "just", "task", "rake", "mix"),
+     r"\b(?:npm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?deploy\b"),
 )
 
 _DEPLOY_KEYS = (
@@ -69,13 +70,15 @@ _DEPLOY_KEYS = (
 )
 
 #: Actions that deploy; matched against ``owner/repo[/path]``, lower-cased.
-_DEPLOY_USES = lazy_compile(
-    r"deploy|vercel|netlify|wrangler|cloudflare/pages-action|flyctl|actions-gh-pages"
-    r"|ssh-action|scp-action|rsync|heroku|azure/(?:webapps|functions|k8s|aks)"
-    r"|pulumi/actions|aws-actions/amazon-ecs-render"
+_DEPLOY_USES = (
+    "deploy", "vercel", "netlify", "wrangler", "cloudflare/pages-action", "flyctl",
+    "actions-gh-pages", "ssh-action", "scp-action", "rsync", "heroku", "azure/webapps",
+    "azure/functions", "azure/k8s", "azure/aks", "pulumi/actions", "aws-actions/amazon-ecs-render",
 )
-#: Actions named like deployers that only record or report a deployment.
-_NOT_DEPLOY_USES = lazy_compile(r"deployments?$|deployment-(?:status|action)|bobheadxi/deployments")
+#: Actions named like deployers that only record or report a deployment ...
+_NOT_DEPLOY_USES = ("deployment-status", "deployment-action", "bobheadxi/deployments")
+#: ... or whose names end so (a regex ``$`` also matched before a final newline).
+_NOT_DEPLOY_USES_END = ("deployment", "deployments", "deployment\n", "deployments\n")
 
 #: Publishing a package or image to a registry: a release, not a deploy of a service.
 _PUBLISH_RUN = Alternatives(
@@ -105,10 +108,11 @@ _PUBLISH_RUN = Alternatives(
 _PUBLISH_KEYS = (
     "publish", "upload", "push", "deploy", "goreleaser", "jreleaser", "release", "copy", "cp ",
 )
-_PUBLISH_USES = lazy_compile(
-    r"pypi-publish|action-gh-release|release-action|build-push-action|goreleaser-action"
-    r"|changesets/action|npm-publish|publish-immutable-action|crates-io-auth-action"
-    r"|upload-release-asset|create-release|release-drafter|release-please"
+_PUBLISH_USES = (
+    "pypi-publish", "action-gh-release", "release-action", "build-push-action",
+    "goreleaser-action", "changesets/action", "npm-publish", "publish-immutable-action",
+    "crates-io-auth-action", "upload-release-asset", "create-release", "release-drafter",
+    "release-please",
 )
 
 #: Publishing to GitHub itself (a release, its assets, an immutable action package).
@@ -148,10 +152,12 @@ _VERIFY_KEYS = (
     "curl", "wget", "smoke", "health", "readiness", "liveness", "wait", "rollout", "helm",
     "k6", "newman", "playwright", "cypress", "e2e", "verify", "deploy",
 )
-_VERIFY_USES = lazy_compile(r"health|smoke|uptime|wait-for|url-check|lighthouse|synthetic")
+_VERIFY_USES = ("health", "smoke", "uptime", "wait-for", "url-check", "lighthouse", "synthetic")
 _VERIFY_NAME = lazy_compile(
     r"\b(?:verify|verification|validate|smoke|health|check\s+deploy|post-deploy|e2e)", re.IGNORECASE
 )
+#: Substrings one of which every :data:`_VERIFY_NAME` match holds (lower-cased).
+_VERIFY_NAME_KEYS = ("verif", "validate", "smoke", "health", "check", "post-deploy", "e2e")
 
 #: A deploy command that waits for the new version to be ready (and may undo it).
 _WAITS = lazy_compile(
@@ -174,7 +180,9 @@ _ROLLBACK = Alternatives(
 _ON_FAILURE = lazy_compile(r"\bfailure\s*\(\s*\)")
 _STATUS_FN = lazy_compile(r"\b(?:always|failure|cancelled)\s*\(\s*\)")
 
-_NOTIFY = lazy_compile(r"notif|slack|discord|teams|status|summary|comment|announce", re.IGNORECASE)
+_NOTIFY_WORDS = ("notif", "slack", "discord", "teams", "status", "summary", "comment", "announce")
+_NOTIFY = lazy_compile("|".join(_NOTIFY_WORDS), re.IGNORECASE)
+_DEPLOY_WORD = lazy_compile(r"\bdeploy", re.IGNORECASE)
 
 #: Database schema migrations: the commands of the common migration tools.
 _MIGRATION_RUN = Alternatives(
@@ -205,22 +213,41 @@ _MIGRATION_RUN = Alternatives(
     (("migrat",), r"\bnode-pg-migrate\s+up\b"),
     (("migrat",), r"\bmake\s+migrate\b"),
 )
-_MIGRATION_USES = lazy_compile(r"flyway|liquibase|migrat")
+_MIGRATION_USES = ("flyway", "liquibase", "migrat")
 
 _DRY_RUN = Alternatives(re.IGNORECASE, (("dry",), r"dry[-_ ]?run"), (("dry",), r"--dry\b"))
 
 # --- what a job is called -----------------------------------------------------------
 
 #: Words that say "this job deploys" by themselves.
-_STRONG_DEPLOY_NAME = lazy_compile(r"deploy|rollout|roll-out")
+_STRONG_DEPLOY_NAME = ("deploy", "rollout", "roll-out")
 #: Words that may mean deploy (publish to a registry) or only build a release.
-_WEAK_DEPLOY_NAME = lazy_compile(r"release|publish|promote|ship|upload")
+_WEAK_DEPLOY_NAME = ("release", "publish", "promote", "ship", "upload")
 #: Names of jobs that rehearse a deploy rather than perform it.
 #: (A *build*-and-publish job is not one: whether it pushes out decides.)
-_REHEARSAL_NAME = lazy_compile(
-    r"dry[-_ ]?run|check|test|lint|verify|validate|plan|prepare|draft|notes|changelog"
-    r"|pre-?release-version|smoke|label|board|notify"
+_REHEARSAL_NAME = (
+    "dryrun", "dry-run", "dry_run", "dry run", "check", "test", "lint", "verify", "validate",
+    "plan", "prepare", "draft", "notes", "changelog", "pre-release-version",
+    "prerelease-version", "smoke", "label", "board", "notify",
 )
+#: Words that make a *deploy*-named job a check or a rehearsal.
+_NOT_STRONG_DEPLOY = ("dry", "check", "test", "lint", "verify", "validate", "preview-build")
+
+
+def _first_word(text: str, words: tuple[str, ...]) -> str | None:
+    """The word of ``words`` found first in ``text`` (on a tie, the earlier word): what
+    the regex alternation of the words finds."""
+    found: str | None = None
+    at = len(text) + 1
+    for word in words:
+        i = text.find(word)
+        if i != -1 and i < at:
+            found, at = word, i
+    return found
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(map(text.__contains__, words))
 
 #: Name parts of secrets for deployment targets: clouds, clusters, hosts, registries.
 _TARGETS = frozenset((
@@ -243,7 +270,22 @@ _IDENTIFIER_WORDS = frozenset((
     "OWNER", "REPO", "BUCKET", "HOST", "URL", "ENDPOINT",
 ))
 #: Secrets that are not deployment credentials even when their names look like one.
-_NOT_DEPLOY_SECRET = lazy_compile(r"^(?:GITHUB_TOKEN|CODECOV_TOKEN|SLACK\w*|DISCORD\w*)$")
+_NOT_DEPLOY_SECRET = ("GITHUB_TOKEN", "CODECOV_TOKEN")
+_NOT_DEPLOY_SECRET_PREFIX = ("SLACK", "DISCORD")
+
+
+def _not_deploy_secret(upper: str) -> bool:
+    """``^(?:GITHUB_TOKEN|CODECOV_TOKEN|SLACK\\w*|DISCORD\\w*)$`` on an upper-cased name."""
+    if upper.endswith("\n"):  # `$` also matches before a final newline
+        upper = upper[:-1]
+    if upper in _NOT_DEPLOY_SECRET:
+        return True
+    for prefix in _NOT_DEPLOY_SECRET_PREFIX:
+        if upper.startswith(prefix):
+            rest = upper[len(prefix):]
+            # \w is what str.isalnum accepts, and "_".
+            return not rest or rest.replace("_", "a").isalnum()
+    return False
 
 
 class StepRole:
@@ -280,10 +322,20 @@ def with_scripts(step: Step) -> Iterator[Scalar]:
     if step.with_ is None:
         return
     for key, value in step.with_.items():
-        if isinstance(value, Scalar) and isinstance(value.value, str) and re.search(
-            r"script|run|command|cmd|args", key, re.IGNORECASE
-        ):
+        if isinstance(value, Scalar) and isinstance(value.value, str) and _holds_commands(key):
             yield value
+
+
+_COMMAND_KEYS = ("script", "run", "command", "cmd", "args")
+_COMMAND_KEY = lazy_compile("|".join(_COMMAND_KEYS), re.IGNORECASE)
+
+
+def _holds_commands(key: str) -> bool:
+    """The input's name says it holds commands (``script``, ``run``, ``args``...)."""
+    lowered = folded(key)
+    if lowered is None:
+        return _COMMAND_KEY.search(key) is not None
+    return _has_any(lowered, _COMMAND_KEYS)
 
 
 def commands(step: Step) -> list[Scalar]:
@@ -309,10 +361,13 @@ def role(step: Step) -> StepRole:
     )
 
 
-def has(pattern: re.Pattern[str] | Alternatives, keywords: tuple[str, ...], text: str) -> bool:
-    """``pattern`` matches ``text``; a keyword must occur first (a cheap pre-filter:
-    most scripts mention no deploy tool at all)."""
-    lowered = text.lower()
+def has(pattern: re.Pattern[str] | Alternatives, keywords: tuple[str, ...], text: str,
+        lowered: str | None = None) -> bool:
+    """``pattern`` matches ``text``; a keyword must occur first in its lower case
+    (``lowered``, when the caller has it): a cheap pre-filter, as most scripts mention
+    no deploy tool at all."""
+    if lowered is None:
+        lowered = text.lower()
     if not any(map(lowered.__contains__, keywords)):
         return False
     if isinstance(pattern, Alternatives):
@@ -323,21 +378,26 @@ def has(pattern: re.Pattern[str] | Alternatives, keywords: tuple[str, ...], text
 @lru_cache(maxsize=4096)
 def _role(run: str, uses: str, name: str, waits_input: bool, condition: str) -> StepRole:
     # Several rules ask about the same steps of a file: cached by the step's text.
-    waits = waits_input or has(_WAITS, _WAITS_KEYS, run)
+    lowered = run.lower()
+    waits = waits_input or has(_WAITS, _WAITS_KEYS, run, lowered)
     verifies = (
-        has(_VERIFY_RUN, _VERIFY_KEYS, run)
-        or bool(uses and _VERIFY_USES.search(uses))
-        or bool(_VERIFY_NAME.search(name))
+        has(_VERIFY_RUN, _VERIFY_KEYS, run, lowered)
+        or bool(uses and _has_any(uses, _VERIFY_USES))
+        or _names_verify(name)
         or waits
     )
-    dry_run = bool(_DRY_RUN.matches(run))
+    dry_run = _DRY_RUN.matches(run, lowered)
     publishes = (
-        has(_PUBLISH_RUN, _PUBLISH_KEYS, run) or bool(uses and _PUBLISH_USES.search(uses))
+        has(_PUBLISH_RUN, _PUBLISH_KEYS, run, lowered)
+        or bool(uses and _has_any(uses, _PUBLISH_USES))
     ) and not dry_run
-    by_action = bool(uses and _DEPLOY_USES.search(uses) and not _NOT_DEPLOY_USES.search(uses))
+    by_action = bool(uses) and _deploy_action(uses)
     # `prisma migrate deploy` migrates a database; it does not deploy the service.
-    by_command = has(_DEPLOY_RUN, _DEPLOY_KEYS, _MIGRATION_RUN.remove(run)) and not dry_run
-    by_name = bool(re.search(r"\bdeploy", name, re.IGNORECASE)) and not _NOTIFY.search(name)
+    stripped = _MIGRATION_RUN.remove(run, lowered)
+    by_command = has(
+        _DEPLOY_RUN, _DEPLOY_KEYS, stripped, lowered if stripped is run else None
+    ) and not dry_run
+    by_name = _names_deploy(name) and not _names_notify(name)
     deploys = (by_action or by_command or (by_name and not publishes)) and not (
         verifies and not by_action and not by_command
     )
@@ -349,6 +409,33 @@ def _role(run: str, uses: str, name: str, waits_input: bool, condition: str) -> 
         rolls_back=bool(_ROLLBACK.matches(f"{run}\n{uses}\n{name}")),
         on_failure=bool(_ON_FAILURE.search(condition)),
     )
+
+
+def _deploy_action(uses: str) -> bool:
+    """The action (``owner/repo[/path]``, lower-cased) deploys a service."""
+    return (_has_any(uses, _DEPLOY_USES) and not _has_any(uses, _NOT_DEPLOY_USES)
+            and not uses.endswith(_NOT_DEPLOY_USES_END))
+
+
+def _names_verify(name: str) -> bool:
+    lowered = folded(name)
+    if lowered is not None and not _has_any(lowered, _VERIFY_NAME_KEYS):
+        return False
+    return _VERIFY_NAME.search(name) is not None
+
+
+def _names_deploy(name: str) -> bool:
+    lowered = folded(name)
+    if lowered is not None and "deploy" not in lowered:
+        return False
+    return _DEPLOY_WORD.search(name) is not None
+
+
+def _names_notify(name: str) -> bool:
+    lowered = folded(name)
+    if lowered is None:
+        return _NOTIFY.search(name) is not None
+    return _has_any(lowered, _NOTIFY_WORDS)
 
 
 def _waits_for_stability(step: Step) -> bool:
@@ -368,7 +455,7 @@ def migration(step: Step) -> tuple[Scalar, re.Match[str] | None] | None:
         if m and not re.search(r"makemigrations|--check\b|--plan\b|\bstatus\b", script.text):
             return script, m
     uses = action_of(step)
-    if uses and _MIGRATION_USES.search(uses) and step.uses is not None:
+    if uses and _has_any(uses, _MIGRATION_USES) and step.uses is not None:
         return step.uses, None
     return None
 
@@ -479,14 +566,14 @@ def _facts(ctx: Context) -> _Facts:
 
 
 def _name_parts(name: str) -> list[str]:
-    return [p for p in re.split(r"[_\-]+", name.upper()) if p]
+    return [p for p in name.upper().replace("-", "_").split("_") if p]
 
 
 def is_deploy_secret(name: str) -> bool:
     """The secret's name says it is a credential for a deployment target
     (``AWS_SECRET_ACCESS_KEY``, ``NPM_TOKEN``, ``SSH_DEPLOY_KEY``, ``PROD_DATABASE_URL``),
     not an identifier (``VERCEL_ORG_ID``, ``DEPLOY_HOST``)."""
-    if _NOT_DEPLOY_SECRET.match(name.upper()):
+    if _not_deploy_secret(name.upper()):
         return False
     parts = _name_parts(name)
     return any(p in _TARGETS for p in parts) and _credential(parts)
@@ -530,8 +617,10 @@ def pushes_out(ctx: Context, job: Job) -> bool:
 def _stays_on_github(step: Step) -> bool:
     """Publishing that never leaves GitHub: releases, release assets, immutable actions."""
     text = "\n".join(s.text for s in commands(step)) + "\n" + action_of(step)
+    if "release" not in text and "publish-immutable-action" not in text:
+        return False  # every alternative of _GITHUB_RELEASE names one of them
     rest = _GITHUB_RELEASE.sub("", text)
-    return rest != text and not (_PUBLISH_RUN.matches(rest) or _PUBLISH_USES.search(rest))
+    return rest != text and not (_PUBLISH_RUN.matches(rest) or _has_any(rest, _PUBLISH_USES))
 
 
 def looks_like_deploy_job(ctx: Context, job: Job) -> str | None:
@@ -550,13 +639,13 @@ def looks_like_deploy_job(ctx: Context, job: Job) -> str | None:
     text = lower_name(job)
     if _DRY_RUN.matches(text):
         return None
-    strong = _STRONG_DEPLOY_NAME.search(text)
-    if strong and not re.search(r"dry|check|test|lint|verify|validate|preview-build", text):
-        return f"its name says `{strong.group(0)}`"
-    weak = _WEAK_DEPLOY_NAME.search(text) or strong
-    if weak and not _REHEARSAL_NAME.search(text) and pushes_out(ctx, job):
-        return f"its name says `{weak.group(0)}` and it pushes to a target outside the repository"
-    if any(role(s).deploys for s in job.steps) and not _REHEARSAL_NAME.search(text):
+    strong = _first_word(text, _STRONG_DEPLOY_NAME)
+    if strong and not _has_any(text, _NOT_STRONG_DEPLOY):
+        return f"its name says `{strong}`"
+    weak = _first_word(text, _WEAK_DEPLOY_NAME) or strong
+    if weak and not _has_any(text, _REHEARSAL_NAME) and pushes_out(ctx, job):
+        return f"its name says `{weak}` and it pushes to a target outside the repository"
+    if any(role(s).deploys for s in job.steps) and not _has_any(text, _REHEARSAL_NAME):
         return "its steps deploy"
     return None
 
@@ -622,7 +711,7 @@ def deployment(ctx: Context, job: Job) -> Deployment | None:
     if any(r.publishes for r in roles) or any(migration(s) for s in job.steps):
         return None  # a release of a package, or a migration job: no service to check
     text = lower_name(job)
-    named = bool(_STRONG_DEPLOY_NAME.search(text)) and not _DRY_RUN.matches(text)
+    named = _has_any(text, _STRONG_DEPLOY_NAME) and not _DRY_RUN.matches(text)
     if named or (production and job.environment is not None):
         return Deployment(job, None, production)
     return None

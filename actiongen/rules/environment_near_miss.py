@@ -52,16 +52,35 @@ def _deliberate_variant(a: str, b: str) -> bool:
     return re.sub(r"[-_.]?\d+", "", a.lower()) == re.sub(r"[-_.]?\d+", "", b.lower())
 
 
+#: (name, known, case_matters) -> verdict: the same names come back in file after file
+#: ("production", "staging", "github-pages"), each compared with the same known names.
+_NEAR: dict[tuple[str, str, bool], bool] = {}
+
+
 def near_miss(name: str, known: str, *, case_matters: bool = True) -> bool:
     """``name`` looks like a misspelling of ``known`` (or, when ``case_matters``, differs
     from it only in case)."""
-    if name.lower() == known.lower():
+    key = (name, known, case_matters)
+    verdict = _NEAR.get(key)
+    if verdict is None:
+        verdict = _near_miss(name, known, case_matters)
+        if len(_NEAR) < 4096:
+            _NEAR[key] = verdict
+    return verdict
+
+
+def _near_miss(name: str, known: str, case_matters: bool) -> bool:
+    lowered, known_lowered = name.lower(), known.lower()
+    if lowered == known_lowered:
         return case_matters and name != known
     shortest = min(len(name), len(known))
     allowed = 2 if shortest >= 7 else 1 if shortest >= 4 else 0
-    if allowed == 0 or _deliberate_variant(name, known):
+    # Each edit changes the length by one at most: too far apart in length to be close.
+    if allowed == 0 or abs(len(lowered) - len(known_lowered)) > allowed:
         return False
-    return distance(name.lower(), known.lower(), allowed + 1) <= allowed
+    if _deliberate_variant(name, known):
+        return False
+    return distance(lowered, known_lowered, allowed + 1) <= allowed
 
 
 class EnvironmentNearMiss(Rule):
