@@ -34,11 +34,12 @@ if TYPE_CHECKING:
 #: Credentials recognisable by their shape alone, wherever they appear (values, keys,
 #: comments): each issuer gives its tokens a fixed prefix for exactly this purpose.
 #: Each entry: kind, pattern, the group holding the random part (which a placeholder
-#: check looks at), and a finder: a search for the literal prefix every match starts
-#: with.  The patterns start with look-behinds, which keep the regex engine from
-#: skipping ahead to the prefix; a literal search runs at memory speed, so each
-#: pattern is tried only where its finder stops (see :func:`_matches`).
-PATTERNS: tuple[tuple[str, re.Pattern[str], int, re.Pattern[str]], ...] = (
+#: check looks at), and a finder: the literal prefix every match starts with (or a
+#: pattern of a few characters matching it).  The patterns start with look-behinds,
+#: which keep the regex engine from skipping ahead to the prefix; a literal search
+#: runs at memory speed, so each pattern is tried only where its finder stops (see
+#: :func:`_matches`).
+PATTERNS: tuple[tuple[str, re.Pattern[str], int, str | re.Pattern[str]], ...] = (
     (
         "AWS access key id",
         lazy_compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"),
@@ -52,17 +53,17 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], int, re.Pattern[str]], ...] = (
     (
         "GitHub fine-grained token",
         lazy_compile(r"(?<![A-Za-z0-9_])github_pat_([A-Za-z0-9_]{70,})"),
-        1, lazy_compile(r"github_pat_"),
+        1, "github_pat_",
     ),
     (
         "npm token",
         lazy_compile(r"(?<![A-Za-z0-9_])npm_([A-Za-z0-9]{36})(?![A-Za-z0-9])"),
-        1, lazy_compile(r"npm_"),
+        1, "npm_",
     ),
     (
         "PyPI token",
         lazy_compile(r"(?<![A-Za-z0-9_])pypi-AgEIcHlwaS5vcmc([A-Za-z0-9_\-]{50,})"),
-        1, lazy_compile(r"pypi-AgEIcHlwaS5vcmc"),
+        1, "pypi-AgEIcHlwaS5vcmc",
     ),
     (
         "Slack token",
@@ -82,7 +83,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], int, re.Pattern[str]], ...] = (
                      r"((?:\s|\\n)*(?:[A-Za-z][A-Za-z\-]*:[^\n]*\n)*"  # PEM headers
                      r"(?:[A-Za-z0-9+/=\s]|\\n)+)"
                      r"(?:-----END \1PRIVATE KEY(?: BLOCK)?-----)?"),
-        2, lazy_compile(r"-----BEGIN "),
+        2, "-----BEGIN ",
     ),
 )
 
@@ -141,16 +142,26 @@ def _key_kind(key: str) -> int:
     kind = _KEY_KINDS.get(key)
     if kind is not None:
         return kind
-    words = key_words(key)
+    kind = 0
+    lower = key.lower()
+    # Each credential word holds one of these (the aws-and-secret kind holds `secret`):
+    # most names are settled without splitting them into words.
+    if ("key" in lower or "token" in lower or "secret" in lower or "pass" in lower
+            or "pat" in lower or "pwd" in lower or "credential" in lower):
+        kind = _kind_of_words(key_words(key))
+    if len(_KEY_KINDS) >= 8192:
+        _KEY_KINDS.clear()
+    _KEY_KINDS[key] = kind
+    return kind
+
+
+def _kind_of_words(words: tuple[str, ...]) -> int:
     kind = 0
     if words and (words[-1] in _CREDENTIAL_WORDS or (
             len(words) >= 2 and words[-1] == "key" and words[-2] in _KEY_QUALIFIERS)):
         kind |= _CREDENTIAL
     if "aws" in words and "secret" in words:
         kind |= _AWS
-    if len(_KEY_KINDS) >= 8192:
-        _KEY_KINDS.clear()
-    _KEY_KINDS[key] = kind
     return kind
 
 
@@ -284,15 +295,30 @@ def _shaped(text: str) -> Iterator[tuple[str, int, int]]:
             yield kind, m.start(), m.end()
 
 
-def _matches(regex: re.Pattern[str], finder: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """``regex.finditer(text)``, given that every match starts where ``finder`` matches.
+def _matches(regex: re.Pattern[str], finder: str | re.Pattern[str], text: str
+             ) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)``, given that every match starts where ``finder`` (a
+    literal, or a pattern of a few characters) is found.
 
     Matching at a position still sees the text before it, so look-behinds hold.
     """
-    find, match = finder.search, regex.match
+    # (`regex.match` is looked up only at a candidate: the patterns compile on first
+    # use, and most files never need them.)
+    if isinstance(finder, str):
+        find = text.find
+        at = find(finder)
+        while at != -1:
+            m = regex.match(text, at)
+            if m is None:
+                at = find(finder, at + 1)
+                continue
+            yield m
+            at = find(finder, m.end())  # never empty: every match holds the finder
+        return
+    search = finder.search
     pos = 0
-    while (hit := find(text, pos)) is not None:
-        m = match(text, hit.start())
+    while (hit := search(text, pos)) is not None:
+        m = regex.match(text, hit.start())
         if m is None:
             pos = hit.start() + 1
             continue
@@ -367,14 +393,13 @@ def _check_value(doc_text: str, key: str, kind_of_key: int, value: Scalar, text:
     name = key if parent is None or parent == "[]" else f"{parent}.{key}"
     if "://" in text and "@" in text:
         raw = doc_text[value.start : value.end]
-        if _URL_PASSWORD_TAIL.search(raw) is None:
-            # Every match holds `://user:password@`: a script that merely holds a URL
-            # and an `@` (a long one, often) is not searched with the slow pattern.
-            raw = ""
-        for m in _URL_PASSWORD.finditer(raw):
-            if looks_random(m.group(1)):
-                hits.append(("password in a URL", value.start + m.start(1),
-                             value.start + m.end(1), name))
+        # Every match holds `://user:password@`: a script that merely holds a URL and
+        # an `@` (a long one, often) is not searched with the slow pattern.
+        if _URL_PASSWORD_TAIL.search(raw) is not None:
+            for m in _URL_PASSWORD.finditer(raw):
+                if looks_random(m.group(1)):
+                    hits.append(("password in a URL", value.start + m.start(1),
+                                 value.start + m.end(1), name))
     if not kind_of_key:
         return
     text = text.strip()
@@ -422,7 +447,10 @@ _CREDENTIAL_ENDINGS = ("password", "passwd", "pwd", "passphrase", "secret", "tok
 #: in any case; or `--name ` with such a lower-case name.  The first pattern starts with
 #: a literal, so the search skips from `=` to `=`.
 _ASSIGNS_CREDENTIAL = lazy_compile(
-    "=(?:" + "|".join(f"(?<={e}=)" for e in (*_CREDENTIAL_ENDINGS, "_", "-")) + ")",
+    # The endings, shortened where one covers others (`wd`: passwd, pwd; `tial`).
+    "=(?:" + "|".join(f"(?<={e}=)" for e in (
+        "word", "wd", "phrase", "secret", "token", "pat", "tial", "tials", "key", "_", "-"
+    )) + ")",
     re.IGNORECASE,
 )
 _OPTION_CREDENTIAL = lazy_compile(r"--[a-z0-9\-]*(?:" + "|".join(_CREDENTIAL_ENDINGS) + ")-* ")
