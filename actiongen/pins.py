@@ -9,7 +9,6 @@ edit to the table and shows up as a snapshot diff.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,15 +18,20 @@ _TABLE = Path(__file__).resolve().parent / "data" / "pins.json"
 CURRENT_RUNTIMES = frozenset({"node24", "composite", "docker"})
 
 
-@dataclass(frozen=True, slots=True)
 class Pin:
     """One pinned action: ``repo`` (``owner/name``), release ``tag``, commit ``sha``."""
 
-    repo: str
-    tag: str
-    sha: str
-    runtime: str
-    note: str = ""
+    __slots__ = ("note", "repo", "runtime", "sha", "tag")
+
+    def __init__(self, repo: str, tag: str, sha: str, runtime: str, note: str = "") -> None:
+        self.repo = repo
+        self.tag = tag
+        self.sha = sha
+        self.runtime = runtime
+        self.note = note
+
+    def __repr__(self) -> str:
+        return f"Pin({self.repo!r}, {self.tag!r}, {self.sha!r}, {self.runtime!r})"
 
     def ref(self, path: str = "") -> str:
         """The ``uses:`` value: ``owner/name[/path]@sha``."""

@@ -12,7 +12,6 @@ and ``x-misplaced`` (why a key that is valid elsewhere is wrong here).
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Span
@@ -54,15 +53,18 @@ _FIXES_FOR_MISSING = {
 }
 
 
-@dataclass(slots=True)
 class Problem:
     """One schema problem, ready to become a finding."""
 
-    at: Node | Span
-    message: str
-    fix: str
-    job: str | None
-    step: str | None
+    __slots__ = ("at", "fix", "job", "message", "step")
+
+    def __init__(self, at: Node | Span, message: str, fix: str, job: str | None,
+                 step: str | None) -> None:
+        self.at = at
+        self.message = message
+        self.fix = fix
+        self.job = job
+        self.step = step
 
 
 def instance_type(value: Any) -> str:
