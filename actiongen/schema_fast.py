@@ -549,7 +549,16 @@ class _NodeCompiler:
         checks: list[Check] = []
         if "required" in schema:
             required = tuple(schema["required"])
-            checks.append(lambda x: all(k in x for k in required))
+            if len(required) == 1:
+                key = required[0]
+                checks.append(lambda x: key in x)
+            else:
+                def has_all(x: Any) -> bool:
+                    for k in required:  # noqa: SIM110 -- a loop is faster than all(genexpr)
+                        if k not in x:
+                            return False
+                    return True
+                checks.append(has_all)
         if "minProperties" in schema:
             low = schema["minProperties"]
             checks.append(lambda x: len(x.pairs) >= low)
