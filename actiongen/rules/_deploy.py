@@ -290,18 +290,98 @@ def _not_deploy_secret(upper: str) -> bool:
 
 class StepRole:
     """What one step does, as far as its commands, action and name tell.  ``waits``:
-    the step's own deploy command waits until the new version is ready."""
+    the step's own deploy command waits until the new version is ready.
 
-    __slots__ = ("deploys", "on_failure", "publishes", "rolls_back", "verifies", "waits")
+    Each answer is worked out when first asked (most callers ask only ``deploys``) and
+    kept: roles are shared by every rule, and by steps with the same text.
+    """
 
-    def __init__(self, *, deploys: bool, publishes: bool, verifies: bool, waits: bool,
-                 rolls_back: bool, on_failure: bool) -> None:
-        self.deploys = deploys
-        self.publishes = publishes
-        self.verifies = verifies
-        self.waits = waits
-        self.rolls_back = rolls_back
-        self.on_failure = on_failure
+    __slots__ = ("_condition", "_deploys", "_dry_run", "_lowered", "_name", "_publishes",
+                 "_rolls_back", "_run", "_uses", "_verifies", "_waits", "_waits_input")
+
+    def __init__(self, run: str, uses: str, name: str, waits_input: bool,
+                 condition: str) -> None:
+        self._run = run
+        self._lowered: str | None = None
+        self._uses = uses
+        self._name = name
+        self._waits_input = waits_input
+        self._condition = condition
+        self._waits: bool | None = None
+        self._verifies: bool | None = None
+        self._dry_run: bool | None = None
+        self._publishes: bool | None = None
+        self._deploys: bool | None = None
+        self._rolls_back: bool | None = None
+
+    def _low(self) -> str:
+        if self._lowered is None:
+            self._lowered = self._run.lower()
+        return self._lowered
+
+    @property
+    def waits(self) -> bool:
+        if self._waits is None:
+            self._waits = self._waits_input or has(_WAITS, _WAITS_KEYS, self._run, self._low())
+        return self._waits
+
+    @property
+    def verifies(self) -> bool:
+        if self._verifies is None:
+            uses = self._uses
+            self._verifies = (
+                has(_VERIFY_RUN, _VERIFY_KEYS, self._run, self._low())
+                or bool(uses and _has_any(uses, _VERIFY_USES))
+                or _names_verify(self._name)
+                or self.waits
+            )
+        return self._verifies
+
+    def _dry(self) -> bool:
+        if self._dry_run is None:
+            self._dry_run = _DRY_RUN.matches(self._run, self._low())
+        return self._dry_run
+
+    @property
+    def publishes(self) -> bool:
+        if self._publishes is None:
+            uses = self._uses
+            self._publishes = (
+                has(_PUBLISH_RUN, _PUBLISH_KEYS, self._run, self._low())
+                or bool(uses and _has_any(uses, _PUBLISH_USES))
+            ) and not self._dry()
+        return self._publishes
+
+    @property
+    def deploys(self) -> bool:
+        """By its action or a deploy command, or by a name saying *deploy* when it
+        neither publishes nor verifies."""
+        if self._deploys is None:
+            self._deploys = self._deploys_now()
+        return self._deploys
+
+    def _deploys_now(self) -> bool:
+        if self._uses and _deploy_action(self._uses):
+            return True
+        run = self._run
+        # `prisma migrate deploy` migrates a database; it does not deploy the service.
+        stripped = _MIGRATION_RUN.remove(run, self._low())
+        if has(_DEPLOY_RUN, _DEPLOY_KEYS, stripped, self._low() if stripped is run else None) and (
+            not self._dry()
+        ):
+            return True
+        return (_names_deploy(self._name) and not _names_notify(self._name)
+                and not self.publishes and not self.verifies)
+
+    @property
+    def rolls_back(self) -> bool:
+        if self._rolls_back is None:
+            self._rolls_back = _ROLLBACK.matches(f"{self._run}\n{self._uses}\n{self._name}")
+        return self._rolls_back
+
+    @property
+    def on_failure(self) -> bool:
+        return bool(_ON_FAILURE.search(self._condition))
 
 
 def lower_name(job: Job) -> str:
@@ -352,13 +432,25 @@ def condition_text(node: Node | None) -> str:
     return ""
 
 
+#: Roles of the steps of the file being checked: id(step) -> (step, role).  The step is
+#: kept so an id cannot be reused while its entry lives; emptied for each file.
+_ROLES: dict[int, tuple[Step, StepRole]] = {}
+
+
 def role(step: Step) -> StepRole:
     """What the step does: deploy, publish, verify, roll back, react to failure."""
+    known = _ROLES.get(id(step))
+    if known is not None and known[0] is step:
+        return known[1]
     run = "\n".join(s.text for s in commands(step))
-    return _role(
+    found = _role(
         run, action_of(step), step.name or "", _waits_for_stability(step),
         condition_text(step.if_),
     )
+    if len(_ROLES) >= 4096:
+        _ROLES.clear()
+    _ROLES[id(step)] = (step, found)
+    return found
 
 
 def has(pattern: re.Pattern[str] | Alternatives, keywords: tuple[str, ...], text: str,
@@ -378,37 +470,7 @@ def has(pattern: re.Pattern[str] | Alternatives, keywords: tuple[str, ...], text
 @lru_cache(maxsize=4096)
 def _role(run: str, uses: str, name: str, waits_input: bool, condition: str) -> StepRole:
     # Several rules ask about the same steps of a file: cached by the step's text.
-    lowered = run.lower()
-    waits = waits_input or has(_WAITS, _WAITS_KEYS, run, lowered)
-    verifies = (
-        has(_VERIFY_RUN, _VERIFY_KEYS, run, lowered)
-        or bool(uses and _has_any(uses, _VERIFY_USES))
-        or _names_verify(name)
-        or waits
-    )
-    dry_run = _DRY_RUN.matches(run, lowered)
-    publishes = (
-        has(_PUBLISH_RUN, _PUBLISH_KEYS, run, lowered)
-        or bool(uses and _has_any(uses, _PUBLISH_USES))
-    ) and not dry_run
-    by_action = bool(uses) and _deploy_action(uses)
-    # `prisma migrate deploy` migrates a database; it does not deploy the service.
-    stripped = _MIGRATION_RUN.remove(run, lowered)
-    by_command = has(
-        _DEPLOY_RUN, _DEPLOY_KEYS, stripped, lowered if stripped is run else None
-    ) and not dry_run
-    by_name = _names_deploy(name) and not _names_notify(name)
-    deploys = (by_action or by_command or (by_name and not publishes)) and not (
-        verifies and not by_action and not by_command
-    )
-    return StepRole(
-        deploys=deploys,
-        publishes=publishes,
-        verifies=verifies,
-        waits=waits,
-        rolls_back=bool(_ROLLBACK.matches(f"{run}\n{uses}\n{name}")),
-        on_failure=bool(_ON_FAILURE.search(condition)),
-    )
+    return StepRole(run, uses, name, waits_input, condition)
 
 
 def _deploy_action(uses: str) -> bool:
@@ -503,15 +565,29 @@ class _Facts:
     """What the deployment rules ask about one file, worked out once for all of them
     (several rules ask about the same jobs)."""
 
-    __slots__ = ("_by_start", "_secrets", "_starts", "ctx")
+    __slots__ = ("_by_start", "_deployments", "_looks", "_secrets", "_starts", "ctx")
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._secrets: dict[int, list[tuple[str, Scalar, Expression]]] = {}
+        self._deployments: dict[int, Deployment | None] = {}
+        self._looks: dict[int, str | None] = {}
         #: Indexes of the workflow's expressions about secrets in source order, and
         #: their offsets.
         self._by_start: list[int] | None = None
         self._starts: list[int] = []
+
+    def deployment(self, job: Job) -> Deployment | None:
+        key = id(job)
+        if key not in self._deployments:
+            self._deployments[key] = _deployment(self.ctx, job)
+        return self._deployments[key]
+
+    def looks_like_deploy_job(self, job: Job) -> str | None:
+        key = id(job)
+        if key not in self._looks:
+            self._looks[key] = _looks_like_deploy_job(self.ctx, job)
+        return self._looks[key]
 
     def secret_uses(self, job: Job) -> list[tuple[str, Scalar, Expression]]:
         found = self._secrets.get(id(job))
@@ -562,6 +638,7 @@ def _facts(ctx: Context) -> _Facts:
     facts = _current
     if facts is None or facts.ctx is not ctx:
         facts = _current = _Facts(ctx)
+        _ROLES.clear()  # the previous file's steps
     return facts
 
 
@@ -624,6 +701,14 @@ def _stays_on_github(step: Step) -> bool:
 
 
 def looks_like_deploy_job(ctx: Context, job: Job) -> str | None:
+    """Why an environment-less job is a real deploy job, or None when it is not.
+
+    See :func:`_looks_like_deploy_job`; worked out once per job for all rules.
+    """
+    return _facts(ctx).looks_like_deploy_job(job)
+
+
+def _looks_like_deploy_job(ctx: Context, job: Job) -> str | None:
     """Why an environment-less job is a real deploy job, or None when it is not.
 
     The stage must be ``deploy``; then configuration decides alone, a name that says
@@ -691,6 +776,12 @@ class Deployment:
 
 
 def deployment(ctx: Context, job: Job) -> Deployment | None:
+    """The job as a deployment of a running service, or None (see :func:`_deployment`;
+    worked out once per job for all rules)."""
+    return _facts(ctx).deployment(job)
+
+
+def _deployment(ctx: Context, job: Job) -> Deployment | None:
     """The job as a deployment of a running service, or None.
 
     Package publishing (PyPI, npm, crates, images, GitHub releases) is a release, not
