@@ -85,3 +85,20 @@ def expressions_below(doc: Document, node: Node | None) -> Iterator[Expression]:
     for n in walk(node):
         if isinstance(n, Scalar) and isinstance(n.value, str) and "${{" in n.value:
             yield from find_expressions(doc, n)
+
+
+def expressions_mention(doc: Document, words: tuple[str, ...]) -> bool:
+    """Whether the source of any ``${{ }}`` scalar of the file holds one of ``words``
+    (lower-case), in any case: a cheap test that lets a rule about certain contexts skip
+    a file that never names them (the loader lists those scalars while reading).
+
+    The source, not the value: expressions are read from the source, and that of a
+    block scalar includes the comment after its `|`.
+    """
+    source = doc.text
+    for scalar in doc.expression_scalars:
+        text = source[scalar.start : scalar.end].lower()
+        for word in words:
+            if word in text:
+                return True
+    return False

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from actiongen.findings import Severity
 from actiongen.model.expressions import find_expressions
 from actiongen.model.flow import output_flows, secret_names
-from actiongen.rules._hygiene import script_inputs, steps_of
+from actiongen.rules._hygiene import expressions_mention, script_inputs, steps_of
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -51,6 +51,10 @@ class SecretInRun(Rule):
     applies_to = frozenset({"workflow", "action"})
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        # A secret reaches an expression's result only by a path under `secrets` or as
+        # `github.token` (or `github['token']`): a file naming neither has none.
+        if not expressions_mention(ctx.doc, ("secrets", "token")):
+            return
         for job, step in steps_of(ctx):
             for scalar, where in script_inputs(step, command_lines=True):
                 if "${{" not in scalar.text:  # find_expressions would find none
