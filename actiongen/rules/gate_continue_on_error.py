@@ -173,12 +173,14 @@ class GateContinueOnError(Rule):
         if not any(wf.on.has(e) for e in GATING_EVENTS):
             return
         for job in wf.jobs.values():
-            if _always_true(job.continue_on_error):
+            if job.continue_on_error is not None and _always_true(job.continue_on_error):
                 finding = self._job_level(ctx, job)
                 if finding is not None:
                     yield finding
                     continue
             for i, step in enumerate(job.steps):
+                if step.continue_on_error is None:  # the common case, without a call
+                    continue
                 if not (_always_true(step.continue_on_error) and is_gate(step)):
                     continue
                 if _handled_later(job.steps, i):

@@ -9,7 +9,12 @@ from actiongen.lazyre import lazy_compile
 from actiongen.load import Mapping, Scalar
 from actiongen.model.conditions import Facts, evaluate, scenario, strip_expression
 from actiongen.model.workflow import str_items
-from actiongen.rules._deploy import condition_text, environment_literals, status_function_in
+from actiongen.rules._deploy import (
+    condition_text,
+    environment_literals,
+    production_names,
+    status_function_in,
+)
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -181,6 +186,11 @@ class ProductionOnPr(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         wf = ctx.workflow
         assert wf is not None
+        # Only jobs whose environment may be a production one can be reported: without
+        # any, the hypothetical pull-request runs need not be worked out.
+        if not any(job.environment is not None and job.environment.name is not None
+                   and production_names(job, ctx.config) for job in wf.jobs.values()):
+            return
         runs = pull_request_runs(wf)
         if not runs:
             return
