@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from actiongen.findings import Severity
 from actiongen.model.expressions import find_expressions
 from actiongen.model.flow import Flow, output_flows
-from actiongen.rules._hygiene import expressions_mention, script_inputs, steps_of
+from actiongen.rules._hygiene import script_inputs, steps_of
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -124,10 +124,6 @@ class UntrustedInput(Rule):
     applies_to = frozenset({"workflow", "action"})
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        # Every untrusted field is under `github` (a path may also start with a `*`
-        # filter): a file whose expressions name neither has none.
-        if not expressions_mention(ctx.doc, ("github", "*")):
-            return
         for job, step in steps_of(ctx):
             for scalar, where in script_inputs(step):
                 if "${{" not in scalar.text:  # find_expressions would find none
