@@ -127,12 +127,14 @@ class _Commands:
     boundary): scripts are long and this keeps reading them cheap.
     """
 
-    __slots__ = ("alternatives", "keywords")
+    __slots__ = ("_lines", "alternatives", "keywords")
 
     def __init__(self, keywords: tuple[str, ...],
                  *branches: tuple[tuple[str, ...], str]) -> None:
         self.keywords = keywords
         self.alternatives = Alternatives(0, *branches)
+        #: line -> the command found in it: lines repeat across steps and workflows.
+        self._lines: dict[str, tuple[int, int] | None] = {}
 
     def find(self, text: str) -> tuple[int, int] | None:
         """Start and end of the first command in ``text`` that starts a word."""
@@ -147,20 +149,34 @@ class _Commands:
                 starts.add(text.rfind("\n", 0, i) + 1)
                 end = text.find("\n", i)
                 i = -1 if end == -1 else text.find(k, end)
-        alternatives = self.alternatives
+        lines = self._lines
         for start in sorted(starts):
             end = text.find("\n", start)
             line = text[start:] if end == -1 else text[start:end]
-            patterns = alternatives.candidates(line, line)
-            pos = 0
-            while patterns:  # what `finditer` over the joined alternation yields
-                m = alternatives.search(line, pos, patterns=patterns)
-                if m is None:
-                    break
-                i = m.start()
-                if i == 0 or not (line[i - 1].isalnum() or line[i - 1] == "_"):
-                    return start + i, start + m.end()
-                pos = m.end()
+            if line in lines:
+                span = lines[line]
+            else:
+                span = self._in_line(line)
+                if len(lines) < 8192:
+                    lines[line] = span
+            if span is not None:
+                return start + span[0], start + span[1]
+        return None
+
+    def _in_line(self, line: str) -> tuple[int, int] | None:
+        """The first match in ``line`` that starts a word, as ``finditer`` over the
+        joined alternation yields them."""
+        alternatives = self.alternatives
+        patterns = alternatives.candidates(line, line)
+        pos = 0
+        while patterns:
+            m = alternatives.search(line, pos, patterns=patterns)
+            if m is None:
+                break
+            i = m.start()
+            if i == 0 or not (line[i - 1].isalnum() or line[i - 1] == "_"):
+                return i, m.end()
+            pos = m.end()
         return None
 
 
