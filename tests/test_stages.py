@@ -12,7 +12,7 @@ import pytest
 from actiongen.config import Config, from_data
 from actiongen.load import load_text
 from actiongen.model.graph import NeedsGraph
-from actiongen.model.stages import StageInfo, classify, read_name
+from actiongen.model.stages import StageInfo, classify, read_name, words_of
 from actiongen.model.workflow import build_workflow
 
 
@@ -51,6 +51,13 @@ def stage(jobs: str, job: str, config: Config | None = None) -> str:
 def test_names_read_as_words(name: str, expected: str) -> None:
     verdict = read_name(name)
     assert verdict is not None and verdict.stage == expected, verdict
+
+
+def test_repeated_separators_are_one() -> None:
+    # "--" and "_-_" separate words like "-" does, so phrases still join across them.
+    assert words_of("pre--commit") == ["precommit"]
+    verdict = read_name("cargo-publish-dry--run")
+    assert verdict is not None and verdict.stage == "build"
 
 
 def test_names_that_say_nothing() -> None:

@@ -155,7 +155,7 @@ def _normal(text: str) -> str:
     if text != text.lower():  # only then can a camelCase boundary be there
         text = _CAMEL.sub("-", text).lower()
     text = text.replace("_", "-")
-    if _PLAIN.issuperset(text):
+    if _PLAIN.issuperset(text) and "--" not in text:  # nothing for the regex to rewrite
         return text
     return _NOT_WORD.sub("-", text)
 
