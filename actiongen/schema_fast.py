@@ -476,13 +476,14 @@ class _NodeCompiler:
             # Only `$ref` and applicators, whose checks take scalars too: no wrapper
             # (`{"$ref": ...}` is the commonest subschema).
             return _all(rest)
-        data_check: list[Check] = []  # for a scalar's value, compiled when one comes
         data = self.data
+        data_check: Check | None = None  # for a scalar's value, compiled when one comes
 
         def of_value(value: Any) -> bool:
-            if not data_check:
-                data_check.append(data.compile(schema))
-            return data_check[0](value)
+            nonlocal data_check
+            if data_check is None:
+                data_check = data.compile(schema)
+            return data_check(value)
 
         if (not rest and not compares and not array_keys and object_keys
                 and object_keys <= {"properties", "additionalProperties"}
@@ -493,7 +494,7 @@ class _NodeCompiler:
 
             def not_mapping(x: Any) -> bool:
                 if type(x) is scalar_type:
-                    return data_check[0](x.value) if data_check else of_value(x.value)
+                    return of_value(x.value)
                 return sequence_ok and type(x) is sequence_type
             return self._properties(schema, not_mapping)
         parts: dict[type, Check] = {}
@@ -514,7 +515,7 @@ class _NodeCompiler:
         def check(x: Any) -> bool:
             tp = type(x)
             if tp is scalar_type:
-                return data_check[0](x.value) if data_check else of_value(x.value)
+                return of_value(x.value)
             if exact is not None and tp not in exact:
                 return False
             part = get(tp)
