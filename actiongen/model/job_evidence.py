@@ -78,10 +78,16 @@ class Alternatives:
         if lowered is None:
             lowered = text.lower()
         by_key = self._by_key
-        found: set[int] = set()
-        for key in filter(lowered.__contains__, by_key):
-            found.update(by_key[key])
-        return [self._pattern(i) for i in sorted(found)]
+        keys = list(filter(lowered.__contains__, by_key))
+        if not keys:  # the usual answer
+            return []
+        if len(keys) == 1:
+            indices: list[int] | set[int] = by_key[keys[0]]  # in branch order already
+        else:
+            indices = set()
+            for key in keys:
+                indices.update(by_key[key])
+        return [self._pattern(i) for i in sorted(indices)]
 
     def matches(self, text: str, lowered: str | None = None) -> bool:
         """Some branch matches somewhere in ``text``."""
@@ -489,10 +495,12 @@ class StepEvidence:
             return None
         scripts = self._scripts
         if scripts is None:
-            scripts = self._scripts = [
-                (_action(s), s.run.text.lower() if s.run is not None else "") for s in self._steps
-            ]
-        for step, (action, script) in zip(self._steps, scripts, strict=True):
+            scripts = self._scripts = []
+        for i, step in enumerate(self._steps):
+            if i == len(scripts):  # read each step once, and only as far as asked
+                scripts.append((_action(step), step.run.text.lower() if step.run is not None
+                                else ""))
+            action, script = scripts[i]
             found = _deploys(step, action, script) if stage == "deploy" else _does(
                 step, action, script, stage)
             if found is not None:
