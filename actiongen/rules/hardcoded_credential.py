@@ -453,7 +453,13 @@ _ASSIGNS_CREDENTIAL = lazy_compile(
     )) + ")",
     re.IGNORECASE,
 )
-_OPTION_CREDENTIAL = lazy_compile(r"--[a-z0-9\-]*(?:" + "|".join(_CREDENTIAL_ENDINGS) + ")-* ")
+_OPTION_CREDENTIAL = lazy_compile(
+    # The name is all of the run of name characters (`[= ]` ends it), so it is taken
+    # possessively and its ending looked at behind: no backtracking through each name.
+    r"--[a-z][a-z0-9\-]*+(?:" + "|".join(f"(?<={e})" for e in (
+        "word", "wd", "phrase", "secret", "token", "pat", "tial", "tials", "key", "-"
+    )) + ") "
+)
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
