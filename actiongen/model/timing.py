@@ -124,19 +124,26 @@ class JobDuration:
     """Up to how long a job takes and how that was worked out.
 
     ``source`` says where ``per_leg`` comes from: "timeout", or how a missing one was
-    counted.
+    counted (worded only when asked: most durations never reach a message).
     """
 
-    __slots__ = ("legs", "minutes", "parallel", "per_leg", "source", "waves")
+    __slots__ = ("_missing", "legs", "minutes", "parallel", "per_leg", "waves")
 
     def __init__(self, minutes: float, per_leg: float, waves: int, legs: int | None,
-                 parallel: int | None, source: str) -> None:
+                 parallel: int | None, missing: str | None = None) -> None:
         self.minutes = minutes
         self.per_leg = per_leg
         self.waves = waves
         self.legs = legs
         self.parallel = parallel
-        self.source = source
+        #: None when the job's timeout counts, else why it does not ("no timeout").
+        self._missing = missing
+
+    @property
+    def source(self) -> str:
+        if self._missing is None:
+            return "timeout"
+        return f"{self._missing}: counted as {fmt_minutes(self.per_leg)}"
 
     def __repr__(self) -> str:
         return (f"JobDuration(minutes={self.minutes!r}, per_leg={self.per_leg!r}, "
@@ -150,7 +157,7 @@ class JobDuration:
         notes: list[str] = []
         if self.waves > 1:
             notes.append(f"{self.legs} legs, max-parallel {self.parallel}")
-        if self.source != "timeout":
+        if self._missing is not None:
             notes.append(self.source)
         return f"{text} ({', '.join(notes)})" if notes else text
 
@@ -158,18 +165,20 @@ class JobDuration:
 def duration(job: Job, fallback: float) -> JobDuration:
     """The job's worst-case minutes; ``fallback`` stands in for a missing timeout."""
     timeout = timeout_of(job)
+    missing: str | None = None
     if timeout is not None:
-        per_leg, source = timeout, "timeout"
+        per_leg = timeout
     else:
         per_leg = fallback
-        source = "timeout is an expression" if is_expression(job.timeout_minutes) else (
+        missing = "timeout is an expression" if is_expression(job.timeout_minutes) else (
             "no timeout")
-        source += f": counted as {fmt_minutes(fallback)}"
+    if job.strategy is None:  # one leg, no max-parallel: what the two calls below answer
+        return JobDuration(per_leg, per_leg, 1, 1, None, missing)
     legs = matrix_legs(job)
     parallel = max_parallel(job)
     known_legs = legs if legs is not None else 1
     waves = math.ceil(known_legs / parallel) if parallel else 1
-    return JobDuration(per_leg * waves, per_leg, waves, legs, parallel, source)
+    return JobDuration(per_leg * waves, per_leg, waves, legs, parallel, missing)
 
 
 def fmt_minutes(minutes: float) -> str:
