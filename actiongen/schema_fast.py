@@ -409,6 +409,8 @@ def compile_schema(schema: Any) -> Callable[[Any], bool]:
 class _NodeCompiler:
     """Compiles subschemas into checks over loader nodes (Mapping, Sequence, Scalar).
 
+    (Key tests read ``Mapping.by_key``, the loader's key index, without a Python call.)
+
     A scalar stands for its value: the check hands ``node.value`` to the data
     evaluator's check for the same subschema, and the loops over pairs and items do so
     directly (a check that only tests the type is done inline there).  Mappings and
@@ -455,7 +457,7 @@ class _NodeCompiler:
         if set(schema) == {"required"} and len(schema["required"]) == 1:
             # The usual `if` condition ("has key X"); a scalar is no object, so it passes.
             key = schema["required"][0]
-            return lambda x: type(x) is not mapping_type or key in x
+            return lambda x: type(x) is not mapping_type or key in x.by_key
         exact: frozenset[type] | None = None
         if "type" in schema:
             self.data._type(schema["type"])  # refuses unknown type names
@@ -552,11 +554,12 @@ class _NodeCompiler:
             required = tuple(schema["required"])
             if len(required) == 1:
                 key = required[0]
-                checks.append(lambda x: key in x)
+                checks.append(lambda x: key in x.by_key)
             else:
                 def has_all(x: Any) -> bool:
+                    keys = x.by_key
                     for k in required:  # noqa: SIM110 -- a loop is faster than all(genexpr)
-                        if k not in x:
+                        if k not in keys:
                             return False
                     return True
                 checks.append(has_all)
@@ -722,7 +725,7 @@ class _NodeCompiler:
                     and len(condition["required"]) == 1):
                 # "Has key X" (how steps and jobs pick their kind), tested in place.
                 key, mapping_type = condition["required"][0], self.mapping
-                out.append(lambda x: then(x) if type(x) is not mapping_type or key in x
+                out.append(lambda x: then(x) if type(x) is not mapping_type or key in x.by_key
                            else other(x))
             else:
                 cond = self.compile(condition)

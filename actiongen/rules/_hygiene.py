@@ -69,12 +69,12 @@ def script_inputs(step: Step, *, command_lines: bool = False) -> list[tuple[Scal
     with_ = step.with_
     name = uses_name(uses.text)
     if name in SCRIPT_ACTIONS and with_ is not None:
-        script = with_.get("script")
+        script = with_.by_key.get("script")
         if isinstance(script, Scalar):
             found.append((script, f"`script:` of {name}"))
     if command_lines and with_ is not None:
         for key in ("args", "entrypoint"):
-            value = with_.get(key)
+            value = with_.by_key.get(key)
             if isinstance(value, Scalar):
                 found.append((value, f"`with.{key}` command line"))
     return found
