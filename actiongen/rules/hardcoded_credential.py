@@ -112,7 +112,9 @@ def _has_hint(lower: str) -> bool:
 _CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
 _WORD_SEPARATORS = lazy_compile(r"[_\-.\s]+")
 _URL_PASSWORD = lazy_compile(r"\b[a-z][a-z0-9+.\-]*://[^:/\s@]+:([^@\s/]+)@", re.IGNORECASE)
-_URL_PASSWORD_TAIL = lazy_compile(r"://[^:/\s@]+:[^@\s/]+@")
+#: What holds every URL password looks_random can accept (12 characters at least):
+#: `postgres://postgres:postgres@localhost` does not need the full pattern.
+_URL_PASSWORD_TAIL = lazy_compile(r"://[^:/\s@]+:[^@\s/]{12,}@")
 _ASSIGNMENT = lazy_compile(
     r"(?:^|[\s;(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(['\"]?)([^\s'\"$`;|&)]+)\2"
     r"|--([a-z][a-z0-9\-]*)[= ](['\"]?)([^\s'\"$`;|&)]+)\5"
@@ -393,8 +395,9 @@ def _check_value(doc_text: str, key: str, kind_of_key: int, value: Scalar, text:
     name = key if parent is None or parent == "[]" else f"{parent}.{key}"
     if "://" in text and "@" in text:
         raw = doc_text[value.start : value.end]
-        # Every match holds `://user:password@`: a script that merely holds a URL and
-        # an `@` (a long one, often) is not searched with the slow pattern.
+        # Every reportable match holds `://user:password@` with a long password: a
+        # script that merely holds a URL and an `@` (a long one, often) is not searched
+        # with the slow pattern.
         if _URL_PASSWORD_TAIL.search(raw) is not None:
             for m in _URL_PASSWORD.finditer(raw):
                 if looks_random(m.group(1)):
