@@ -93,13 +93,15 @@ class PipelineBudget(Rule):
             return
         budgets = ctx.config.budgets
         costs: dict[str, JobDuration] = {}
-        off_path: set[str] = set()
         for job_id, job in ctx.workflow.jobs.items():
             stage = ctx.stages[job_id].stage
             fallback = budgets.get(stage, budgets.get("commit", 1))
             costs[job_id] = duration(job, float(fallback))
-            if _off_path(job):
-                off_path.add(job_id)
+        # No path takes longer than all jobs one after another: when even that fits the
+        # budget, neither the conditions nor the path need working out.
+        if sum(max(c.minutes, 0.0) for c in costs.values()) <= ctx.config.pipeline_minutes:
+            return
+        off_path = {job_id for job_id, job in ctx.workflow.jobs.items() if _off_path(job)}
         path, total = ctx.graph.critical_path(
             lambda j: 0.0 if j in off_path else costs[j].minutes)
         while path and path[-1] in off_path:
