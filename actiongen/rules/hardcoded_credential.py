@@ -5,8 +5,11 @@ its redacted form, and the value's span goes to ``ctx.redactions`` so every code
 masks it.
 
 Cost matters here: the rule reads every value of every file.  Each issuer's pattern is
-run only after a cheap literal test shows its prefix in the text, and the walk over the
-node tree looks at a scalar only when it is a string long enough to be a credential.
+tried only where a literal search finds its prefix; the walk over the node tree looks
+at a value only when it is a string long enough to be a credential; and scripts are
+searched for assignments only in the few files where two quick searches find a name
+that may say credential before `=` (or after `--`).  Every such gate is a necessary
+condition for a finding, so the findings are those of the plain patterns.
 """
 
 from __future__ import annotations
@@ -101,14 +104,6 @@ _KEY_QUALIFIERS = frozenset(
     {"api", "access", "secret", "private", "signing", "encryption", "auth", "client",
      "master", "license", "account", "service"}
 )
-
-
-def _has_hint(lower: str) -> bool:
-    """Whether a lower-cased script contains a substring every credential-like
-    assignment the rule reports contains (`pass`, `pwd`, `secret`, `token`, ...)."""
-    return ("pass" in lower or "pwd" in lower or "secret" in lower or "token" in lower
-            or "key" in lower or "credential" in lower or "pat=" in lower)
-
 _CAMEL = lazy_compile(r"([a-z0-9])([A-Z])")
 _WORD_SEPARATORS = lazy_compile(r"[_\-.\s]+")
 _URL_PASSWORD = lazy_compile(r"\b[a-z][a-z0-9+.\-]*://[^:/\s@]+:([^@\s/]+)@", re.IGNORECASE)
@@ -440,6 +435,13 @@ def _script_assignments(doc_text: str, scalar: Scalar, hits: list[_Hit]) -> None
         if is_credential_name(name) and looks_random(m.group(group)):
             at = start + m.start(group)
             hits.append((f"value assigned to `{name}`", at, at + len(m.group(group)), ""))
+
+
+def _has_hint(lower: str) -> bool:
+    """Whether a lower-cased script contains a substring every credential-like
+    assignment the rule reports contains (`pass`, `pwd`, `secret`, `token`, ...)."""
+    return ("pass" in lower or "pwd" in lower or "secret" in lower or "token" in lower
+            or "key" in lower or "credential" in lower or "pat=" in lower)
 
 
 #: How a (lower-cased) name ends when its last word says credential (is_credential_name).
