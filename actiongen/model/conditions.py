@@ -7,6 +7,7 @@ Used to ask "can this job run for a pull request?" or "for a push to develop?".
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from actiongen.lazyre import lazy_compile
@@ -22,10 +23,22 @@ _TOKEN = lazy_compile(
 class Facts:
     """What is known about a run: context values by dotted name (``github.event_name``)."""
 
-    __slots__ = ("values",)
+    __slots__ = ("_key", "values")
 
     def __init__(self, values: dict[str, Any] | None = None) -> None:
         self.values: dict[str, Any] = {} if values is None else values
+        self._key: tuple[tuple[str, Any], ...] | None = None
+
+    def key(self) -> tuple[tuple[str, Any], ...] | None:
+        """The facts as a hashable value (for memoising), or None when they are not."""
+        if self._key is None:
+            key = tuple(sorted(self.values.items()))
+            try:
+                hash(key)
+            except TypeError:
+                return None
+            self._key = key
+        return self._key
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Facts) and self.values == other.values
@@ -62,26 +75,27 @@ def scenario(event: str, ref: str | None = None, **extra: Any) -> Facts:
     return Facts(values)
 
 
+@lru_cache(maxsize=1024)
+def _tokenize(text: str) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"cannot read expression at {text[pos : pos + 10]!r}")
+        pos = m.end()
+        kind = m.lastgroup
+        assert kind is not None
+        out.append((kind, m.group(kind)))
+    return tuple(out)
+
+
 class _Parser:
     def __init__(self, text: str, facts: Facts) -> None:
-        self.tokens = self._tokenize(text)
+        self.tokens = _tokenize(text)
         self.i = 0
         self.facts = facts
-
-    @staticmethod
-    def _tokenize(text: str) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
-        pos = 0
-        text = text.strip()
-        while pos < len(text):
-            m = _TOKEN.match(text, pos)
-            if not m or m.end() == pos:
-                raise ValueError(f"cannot read expression at {text[pos : pos + 10]!r}")
-            pos = m.end()
-            kind = m.lastgroup
-            assert kind is not None
-            out.append((kind, m.group(kind)))
-        return out
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -274,13 +288,32 @@ def strip_expression(condition: str) -> str:
     return text
 
 
+#: (condition, facts) -> verdict: the same few conditions are asked about the same few
+#: runs in file after file (``github.event_name == 'push'``, ``always()``...).
+_VERDICTS: dict[tuple[str, tuple[tuple[str, Any], ...]], bool | None] = {}
+
+
 def evaluate(condition: str | bool | None, facts: Facts) -> bool | None:
     """True or False when the facts decide the condition, None when they don't."""
     if condition is None:
         return True
     if isinstance(condition, bool):
         return condition
-    text = strip_expression(str(condition))
+    text = str(condition)
+    key = facts.key()
+    if key is None:
+        return _evaluate(text, facts)
+    memo = (text, key)
+    verdict = _VERDICTS.get(memo, _UNKNOWN)
+    if verdict is _UNKNOWN:
+        if len(_VERDICTS) > 8192:
+            _VERDICTS.clear()
+        verdict = _VERDICTS[memo] = _evaluate(text, facts)
+    return verdict  # type: ignore[return-value]
+
+
+def _evaluate(condition: str, facts: Facts) -> bool | None:
+    text = strip_expression(condition)
     if "${{" in text:  # partial interpolation: the result is a non-empty string
         return None
     try:

@@ -7,6 +7,7 @@ expression inside a block scalar (``run: |``) points at its own line and column.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from actiongen.lazyre import lazy_compile
@@ -66,8 +67,14 @@ _REF = lazy_compile(
 def references(text: str) -> list[str]:
     """Context references in an expression, normalised to dotted form.
 
-    ``secrets['A']`` becomes ``secrets.A``; string literals are ignored.
+    ``secrets['A']`` becomes ``secrets.A``; string literals are ignored.  (A new list
+    each call; the work is remembered per text, as the same expressions recur.)
     """
+    return list(_references(text))
+
+
+@lru_cache(maxsize=4096)
+def _references(text: str) -> tuple[str, ...]:
     stripped = _STRING.sub("''", text)
     out: list[str] = []
     for m in _REF.finditer(stripped):
@@ -81,7 +88,7 @@ def references(text: str) -> list[str]:
         candidate = f"{m.group(1)}.{m.group(2)}"
         if candidate not in out:
             out.append(candidate)
-    return out
+    return tuple(out)
 
 
 def find_expressions(doc: Document, scalar: Scalar) -> list[Expression]:

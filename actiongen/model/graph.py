@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class NeedsGraph:
     """Direct needs per job (only edges to jobs that exist) and the unknown ones."""
 
-    __slots__ = ("_ancestors", "_users", "needs", "unknown")
+    __slots__ = ("_ancestors", "_cycles", "_users", "needs", "unknown")
 
     def __init__(
         self,
@@ -28,6 +28,7 @@ class NeedsGraph:
         self.unknown: dict[str, list[str]] = {} if unknown is None else unknown
         self._ancestors: dict[str, frozenset[str]] = {}
         self._users: dict[str, list[str]] | None = None
+        self._cycles: list[list[str]] | None = None
 
     def __repr__(self) -> str:
         return f"NeedsGraph(needs={self.needs!r}, unknown={self.unknown!r})"
@@ -96,7 +97,15 @@ class NeedsGraph:
         return seen
 
     def cycles(self) -> list[list[str]]:
-        """Each cycle once, as the jobs around it in ``needs`` order (a needs b needs …)."""
+        """Each cycle once, as the jobs around it in ``needs`` order (a needs b needs …).
+
+        Computed once (several rules ask); callers must not change the lists.
+        """
+        if self._cycles is None:
+            self._cycles = self._find_cycles()
+        return self._cycles
+
+    def _find_cycles(self) -> list[list[str]]:
         state: dict[str, int] = {}  # 1: on the current path, 2: finished
         found: list[list[str]] = []
         seen: set[frozenset[str]] = set()
