@@ -386,3 +386,23 @@ def test_real_sarif_from_the_seed_validates(tmp_path: Path) -> None:
     assert {r["ruleId"] for r in run["results"]} <= ran
     assert all("\\" not in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
                for r in run["results"])
+
+
+def test_frame_line_fast_path_for_plain_ascii_matches_the_general_one() -> None:
+    # Plain ASCII lines skip the per-character walk; the result must be the same as
+    # the walk's (a str subclass that denies being ASCII forces the walk).
+    import random
+    import string
+
+    from actiongen.report.text import frame_line
+
+    class Walked(str):
+        def isascii(self) -> bool:
+            return False
+
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + string.digits + " -_:${}.'\"#|"
+    for _ in range(3000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 130)))
+        start, end = rng.randint(0, len(line) + 3), rng.randint(0, len(line) + 5)
+        assert frame_line(line, start, end) == frame_line(Walked(line), start, end)

@@ -55,6 +55,11 @@ def frame_line(line: str, start: int, end: int, max_width: int = MAX_WIDTH) -> t
 
     ``start``/``end`` are 0-based character indices (end exclusive) into ``line``.
     """
+    if len(line) <= max_width and line.isascii() and line.isprintable():
+        # Most lines: one cell per character, nothing to expand or show escaped.
+        caret = max(start, 0)
+        caret_end = max(min(max(end, start), len(line)), caret + 1)
+        return line, caret, caret_end - caret
     cells: list[tuple[str, int]] = []  # (text shown, display column it starts at)
     col = 0
     for ch in line:
