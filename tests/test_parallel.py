@@ -8,6 +8,7 @@ when files start, or kill the worker that checks it.
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import os
 import pty
@@ -26,6 +27,7 @@ from actiongen import engine, parallel
 from actiongen.config import Config
 from actiongen.engine import FileResult
 from actiongen.findings import Finding, Severity, Span
+from actiongen.load import load_text
 from actiongen.report.json import finding_dict
 from actiongen.report.text import TextReporter
 from actiongen.rules.base import Context, Rule
@@ -110,18 +112,24 @@ def test_few_files_are_checked_in_process(
     assert len(list(parallel.check_files(many, Config(), all_rules(), jobs=1))) == len(many)
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_no_worker_processes_means_checking_here(
-    tree: list[str], monkeypatch: pytest.MonkeyPatch
+    tree: list[str], monkeypatch: pytest.MonkeyPatch, method: str
 ) -> None:
     """Where processes cannot be started (a process limit, a sandbox), the run goes on."""
 
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN
+
     class NoProcesses:
         def submit(self, *args: object) -> None:
-            raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN
+            no_fork()
 
         def shutdown(self, **kwargs: object) -> None:
             pass
 
+    monkeypatch.setattr(parallel, "_start_method", lambda: method)
+    monkeypatch.setattr(os, "fork", no_fork)
     monkeypatch.setattr(parallel, "_new_pool", lambda *args: NoProcesses())
     results = list(parallel.check_files(tree, Config(), all_rules(), jobs=2))
     assert flat(results) == flat(parallel.check_files(tree, Config(), all_rules(), jobs=1))
@@ -189,7 +197,7 @@ def test_work_in_flight_is_bounded(
 
     monkeypatch.setattr(engine, "check_file", check_file)
     workers = 2
-    bound = (workers * parallel.WINDOW + 1) * parallel.CHUNK
+    bound = parallel.AHEAD + 1  # the file the consumer holds, and those sent after it
     assert len(files) > 2 * bound
     consumed = 0
     most_ahead = 0
@@ -204,15 +212,18 @@ def test_work_in_flight_is_bounded(
 
 
 @needs_fork
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGSEGV])
 def test_a_killed_worker_costs_only_its_file(
-    tree: list[str], monkeypatch: pytest.MonkeyPatch
+    tree: list[str], monkeypatch: pytest.MonkeyPatch, how: signal.Signals
 ) -> None:
+    """SIGKILL as the kernel's OOM killer sends it; SIGSEGV as a crash in C would."""
     real = engine.check_file
     killers = {tree[3], tree[40]}
 
     def check_file(path: str, config: Config, rules: object) -> FileResult:
         if path in killers:
-            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+            faulthandler.disable()  # pytest's would print a traceback for the crash
+            os.kill(os.getpid(), how)
         return real(path, config, rules)  # type: ignore[arg-type]
 
     expected = flat(parallel.check_files(tree, Config(), all_rules(), jobs=1))
@@ -226,6 +237,100 @@ def test_a_killed_worker_costs_only_its_file(
             assert "worker process checking this file died" in finding.message
         else:
             assert flat([result]) == [(path, findings)]
+
+
+@needs_fork
+def test_a_worker_killed_from_outside_costs_nothing(
+    tree: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed once, whatever file it held (an operator, the OOM killer picking
+    it for another process's memory): its files are checked again and nobody is blamed."""
+    real = engine.check_file
+    once = tmp_path / "killed-once"
+
+    def check_file(path: str, config: Config, rules: object) -> FileResult:
+        if path == tree[20] and not once.exists():
+            once.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, config, rules)  # type: ignore[arg-type]
+
+    expected = flat(parallel.check_files(tree, Config(), all_rules(), jobs=1))
+    monkeypatch.setattr(engine, "check_file", check_file)
+    assert flat(parallel.check_files(tree, Config(), all_rules(), jobs=2)) == expected
+    assert once.exists()  # a worker did die
+
+
+def record_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the processes forked from now on (seen from the parent)."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def gone(pid: int) -> bool:
+    """Exited and reaped: not even a zombie is left."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_jobs_is_the_number_of_workers(
+    tree: list[str], monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    pids = record_forks(monkeypatch)
+    assert len(list(parallel.check_files(tree, Config(), all_rules(), jobs=jobs))) == len(tree)
+    assert len(pids) == jobs
+    assert all(gone(pid) for pid in pids)  # a normal end reaps every worker
+
+
+@needs_fork
+def test_no_stray_workers_when_the_consumer_stops(
+    tree: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consumer that stops early (an error, Ctrl-C in the parent, a closed pipe):
+    every worker is stopped and reaped, even one busy with a slow file."""
+    real = engine.check_file
+
+    def check_file(path: str, config: Config, rules: object) -> FileResult:
+        if path == tree[-1]:
+            time.sleep(60)  # never finishes: the worker must be killed, not waited for
+        return real(path, config, rules)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "check_file", check_file)
+    pids = record_forks(monkeypatch)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        for n, _ in enumerate(parallel.check_files(tree, Config(), all_rules(), jobs=2)):
+            if n == len(tree) - 2:
+                raise KeyboardInterrupt  # as Ctrl-C would, while the last file is in hand
+    assert time.monotonic() - started < 30
+    assert len(pids) == 2
+    assert all(gone(pid) for pid in pids)
+
+
+def test_warm_up_samples_check_cleanly() -> None:
+    """The samples the parent checks before forking are valid workflow and action
+    files: they exercise the loader, the model and the rules, not the error paths."""
+    for name, text, kind in [
+        ("warm-up.yml", parallel._SAMPLE_WORKFLOW, "workflow"),
+        ("action.yml", parallel._SAMPLE_ACTION, "action"),
+    ]:
+        result = engine.check_document(load_text(name, text), Config(), all_rules(), kind)
+        rules = {f.rule for f in result.findings}
+        assert not rules & {"internal-error", "yaml-syntax", "schema"}, (name, rules)
+        assert kind != "workflow" or rules  # it reaches the deploy rules
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -384,3 +489,32 @@ def test_cli_draws_progress_on_a_terminal(tmp_path: Path) -> None:
     text = drawn.decode()
     assert f"/{len(files)} files" in text, text[-300:]
     assert text.endswith("\r\033[K")
+
+
+@needs_fork
+def test_ctrl_c_stops_the_cli_with_no_stray_workers(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: workers ignore it, the parent stops them
+    (killed and reaped), says so in one line and exits 130."""
+    make_tree(tmp_path, copies=40)  # thousands of files: seconds of work
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "actiongen", "check", ".", "-f", "json", "-j", "2"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+        start_new_session=True,  # its own process group, as a shell gives a pipeline
+    )
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        if not children.exists():
+            proc.kill()
+            proc.wait()
+            pytest.skip("no /proc/PID/task/PID/children to see the workers")
+        workers = [int(pid) for pid in children.read_text().split()]
+        time.sleep(0.01)
+    assert len(workers) == 2, "the run ended before its workers were seen"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr == b"actiongen: interrupted\n"
+    assert all(gone(pid) for pid in workers)
