@@ -302,15 +302,15 @@ class _ForkPool:
         self.start()  # a fresh worker takes its place where one can be started
 
     def close(self) -> None:
+        """Stop every worker and reap it: idle ones at the end of a run, busy ones when
+        the run was cut short (an error, Ctrl-C, a consumer that stopped reading)."""
         import signal
 
-        finished = not any(w.queue for w in self.workers.values())
         for worker in self.workers.values():
-            os.close(worker.tasks)  # end of input: an idle worker exits now
-            worker.tasks = -1
-            if not finished:  # interrupted: do not wait for the file in hand
-                with contextlib.suppress(OSError):
-                    os.kill(worker.pid, signal.SIGKILL)
+            # Killed rather than told to finish: nothing is lost (all is answered, or
+            # the answers are no longer wanted) and no file in hand makes us wait.
+            with contextlib.suppress(OSError):
+                os.kill(worker.pid, signal.SIGKILL)
         for worker in self.workers.values():
             _close(worker)
         self.workers.clear()
