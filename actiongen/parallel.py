@@ -126,7 +126,9 @@ def _slim(result: FileResult) -> FileResult:
 def _start_method() -> str:
     """fork where it exists (workers start in milliseconds and inherit the loaded
     rules); elsewhere spawn, which rebuilds rules from ids."""
-    return "fork" if hasattr(os, "fork") else "spawn"
+    import select
+
+    return "fork" if hasattr(os, "fork") and hasattr(select, "poll") else "spawn"
 
 
 # -- forked workers ---------------------------------------------------------------------
@@ -220,8 +222,8 @@ class _ForkPool:
             worker = _fork_worker(self.files, self.config, self.rules, inherited, mask)
             self.workers[worker.results] = worker
             self.poller.register(worker.results)
-        except OSError:  # process limits (fork's EAGAIN), a sandbox, no descriptors left
-            return False
+        except (OSError, RuntimeError):  # process limits (fork's EAGAIN), a sandbox, no
+            return False  # descriptors left, an interpreter that may not fork
         finally:
             if frozen:
                 gc.unfreeze()
