@@ -190,6 +190,8 @@ class _ForkPool:
     """The parent's side of the forked workers: what was sent, received and retried."""
 
     def __init__(self, files: list[str], config: Config, rules: list[type[Rule]]) -> None:
+        import heapq  # noqa: F401  (imported here, before forking, to be inherited)
+        import pickle  # noqa: F401
         import select
 
         self.files = files
