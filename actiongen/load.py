@@ -43,10 +43,14 @@ _ANCHOR = lazy_compile(r"&[\w-]")
 #: An alias, the same way (``*name``); globs in scripts rarely match (``*.md`` does not).
 _ALIAS = lazy_compile(r"\*[\w-]")
 _BEFORE_ANCHOR = frozenset(" \t\n[{,:?")
-#: Below these, a file without anchors cannot nest past MAX_DEPTH (see _may_expand_or_nest):
-#: the flow brackets plus twice the longest line-opening run stay under it.
-_FLOW_BUDGET = 150
-_LONG_PREFIX = lazy_compile(r"\n[ \t?:-]{120}")
+#: Without aliases, depth is at most the flow brackets plus twice the longest run of
+#: indentation and block indicators opening a line (see _may_expand_or_nest).  Lines
+#: opening with runs this long are looked for, shortest first; each bound leaves the
+#: flow brackets the rest of MAX_DEPTH.
+_PREFIX_RUNS = (
+    (32, lazy_compile(r"\n[ \t?:-]{32}")),
+    (120, lazy_compile(r"\n[ \t?:-]{120}")),
+)
 
 _INT = lazy_compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
 _FLOAT = lazy_compile(
@@ -468,11 +472,12 @@ def _may_expand_or_nest(text: str) -> bool:
     if _after_boundary(_ANCHOR, text) and _after_boundary(_ALIAS, text):
         return True
     flow = text.count("[") + text.count("{")
-    return (
-        flow > _FLOW_BUDGET
-        or _LONG_PREFIX.search(text) is not None
-        or _LONG_PREFIX.match("\n" + text[:120]) is not None
-    )
+    first_line = "\n" + text[:200]
+    for run, pattern in _PREFIX_RUNS:
+        if pattern.search(text) is None and pattern.match(first_line) is None:
+            # Every line-opening run is shorter than ``run``.
+            return flow + 2 * run > MAX_DEPTH
+    return True
 
 
 def _after_boundary(pattern: Any, text: str) -> bool:

@@ -175,3 +175,18 @@ def test_c_and_pure_python_paths_agree_on_the_corpus(monkeypatch: pytest.MonkeyP
     # scalars after comments): the nodes, values, problems and expressions must agree.
     for text, a, b in zip(texts, fast, slow, strict=True):
         assert_same(text, a, b, positions=False)
+
+
+@pytest.mark.parametrize(("levels", "too_deep"), [(MAX_DEPTH - 10, False), (MAX_DEPTH + 5, True)])
+def test_flow_nesting_near_the_limit_is_measured(levels: int, too_deep: bool) -> None:
+    doc = load_text("w.yml", "a: " + "[" * levels + "x" + "]" * levels + "\n")
+    assert (doc.root is None) is too_deep
+    messages = [p.message for p in doc.problems]
+    assert messages == ([f"nesting is deeper than {MAX_DEPTH} levels"] if too_deep else [])
+
+
+def test_block_nesting_past_the_limit_without_flow_or_anchors_is_caught() -> None:
+    # Compact nested sequences: each `- ` opens a level on the same line.
+    doc = load_text("w.yml", "- " * (MAX_DEPTH + 5) + "x\n")
+    assert doc.root is None
+    assert [p.message for p in doc.problems] == [f"nesting is deeper than {MAX_DEPTH} levels"]
