@@ -11,7 +11,6 @@ and ``x-misplaced`` (why a key that is valid elsewhere is wrong here).
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Span
@@ -91,6 +90,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     alias = _ALIASES.get(word.lower())
     if alias in options:
         return alias
+    import difflib  # only when a name is unknown
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
@@ -61,6 +60,8 @@ class NeedsUnknown(Rule):
             for item in job.needs:
                 if ctx.graph.resolve(item.text) is not None:
                     continue
+                import difflib  # only when a name is unknown
+
                 close = difflib.get_close_matches(
                     item.text.lower(), [j for j in folded if folded[j] != job.id], n=1, cutoff=0.6
                 )
