@@ -176,14 +176,9 @@ def check_document(
             )
     findings: list[Finding] = []
     ran: set[str] = set()  # rules enabled for this file: only their suppressions can be unused
-    for rule_cls in rules:
-        if kind not in rule_cls.applies_to:
-            continue
-        level = config.rules.get(rule_cls.id, rule_cls.severity)
-        if level is None:
-            continue
-        needs_model = rule_cls.id not in ("yaml-syntax", "duplicate-key", "schema")
-        if needs_model and ctx.workflow is None and ctx.action is None:
+    has_model = ctx.workflow is not None or ctx.action is not None
+    for rule_cls, level, needs_model in _plan(config, rules, kind):
+        if needs_model and not has_model:
             continue
         ran.add(rule_cls.id)
         try:
@@ -196,6 +191,40 @@ def check_document(
     findings = _apply_suppressions(doc, findings, config, ran)
     findings.sort(key=Finding.sort_key)
     return FileResult(doc.path, findings, doc.lines, ctx.redactions)
+
+
+#: Rules that read the file itself, not the model: they run on files with no model too.
+_MODEL_FREE = frozenset({"yaml-syntax", "duplicate-key", "schema"})
+#: The last plan made for each kind of file, with what it was made from.
+_PLANS: dict[str, tuple[Config, dict[str, Severity | None], int, tuple[type[Rule], ...], list[
+    tuple[type[Rule], Severity, bool]]]] = {}
+
+
+def _plan(
+    config: Config, rules: Iterable[type[Rule]], kind: str
+) -> list[tuple[type[Rule], Severity, bool]]:
+    """The rules that apply to ``kind`` with their configured level and whether they need
+    the model, worked out once per run rather than once per file."""
+    rules = tuple(rules)
+    cached = _PLANS.get(kind)
+    if (
+        cached is not None
+        and cached[0] is config
+        and cached[1] is config.rules
+        and cached[2] == len(config.rules)
+        and cached[3] == rules
+    ):
+        return cached[4]
+    plan: list[tuple[type[Rule], Severity, bool]] = []
+    for rule_cls in rules:
+        if kind not in rule_cls.applies_to:
+            continue
+        level = config.rules.get(rule_cls.id, rule_cls.severity)
+        if level is None:
+            continue
+        plan.append((rule_cls, level, rule_cls.id not in _MODEL_FREE))
+    _PLANS[kind] = (config, config.rules, len(config.rules), rules, plan)
+    return plan
 
 
 def _format_exc() -> str:
