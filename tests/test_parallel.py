@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from actiongen import engine, parallel
+from actiongen import engine, parallel, pool_fork, pool_spawn
 from actiongen.config import Config
 from actiongen.engine import FileResult
 from actiongen.findings import Finding, Severity, Span
@@ -105,7 +105,8 @@ def test_few_files_are_checked_in_process(
     def no_pool(*args: object) -> Iterator[FileResult]:
         raise AssertionError("a pool was started for a handful of files")
 
-    monkeypatch.setattr(parallel, "_pooled", no_pool)
+    monkeypatch.setattr(pool_fork, "forked", no_pool)
+    monkeypatch.setattr(pool_spawn, "pooled", no_pool)
     assert len(list(parallel.check_files(files, Config(), all_rules()))) == len(files)
     (tmp_path / "many").mkdir()
     many = make_tree(tmp_path / "many", copies=2)  # many files, but -j 1 asks for no pool
@@ -130,7 +131,7 @@ def test_no_worker_processes_means_checking_here(
 
     monkeypatch.setattr(parallel, "_start_method", lambda: method)
     monkeypatch.setattr(os, "fork", no_fork)
-    monkeypatch.setattr(parallel, "_new_pool", lambda *args: NoProcesses())
+    monkeypatch.setattr(pool_spawn, "_new_pool", lambda *args: NoProcesses())
     results = list(parallel.check_files(tree, Config(), all_rules(), jobs=2))
     assert flat(results) == flat(parallel.check_files(tree, Config(), all_rules(), jobs=1))
 
@@ -324,8 +325,8 @@ def test_warm_up_samples_check_cleanly() -> None:
     """The samples the parent checks before forking are valid workflow and action
     files: they exercise the loader, the model and the rules, not the error paths."""
     for name, text, kind in [
-        ("warm-up.yml", parallel._SAMPLE_WORKFLOW, "workflow"),
-        ("action.yml", parallel._SAMPLE_ACTION, "action"),
+        ("warm-up.yml", pool_fork._SAMPLE_WORKFLOW, "workflow"),
+        ("action.yml", pool_fork._SAMPLE_ACTION, "action"),
     ]:
         result = engine.check_document(load_text(name, text), Config(), all_rules(), kind)
         rules = {f.rule for f in result.findings}
@@ -360,7 +361,7 @@ def test_spawned_workers_rebuild_rules(tree: list[str], monkeypatch: pytest.Monk
     friday.write_text("name: friday\non: push\njobs: {}\n", encoding="utf-8")
     files = [*tree, str(friday)]
     rules = [*all_rules(), FridayRule]
-    refs = parallel._rule_refs(rules)
+    refs = pool_spawn._rule_refs(rules)
     assert refs[-1] is FridayRule and all(isinstance(r, str) for r in refs[:-1])
     monkeypatch.setattr(parallel, "_start_method", lambda: "spawn")
     pooled = list(parallel.check_files(files, Config(), rules, jobs=2))
