@@ -7,8 +7,9 @@ dependencies only when it runs, so ``actiongen check one.yml`` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from actiongen import __version__
 
@@ -16,6 +17,46 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 COMMANDS = ("check", "rules", "schema", "init", "generate")
+
+
+def _columns() -> int:
+    """The terminal's width, found as :func:`shutil.get_terminal_size` finds it."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, measuring the terminal without importing shutil.
+
+    argparse builds a formatter for every option it adds, and its own measures the
+    terminal through shutil, whose import (with bz2, lzma and zlib) costs a few
+    milliseconds of every run, help or not.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog, indent_increment, max_help_position, _columns() - 2 if width is None else width
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -26,12 +67,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """
     from importlib import import_module
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="actiongen",
         description="Generate and check hardened GitHub Actions CI/CD pipelines.",
     )
     parser.add_argument("--version", action="version", version=f"actiongen {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         if only is None or name == only:
             import_module(f"actiongen.commands.{name}").add_parser(sub)

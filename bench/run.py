@@ -19,7 +19,9 @@ actionlint gets ``-shellcheck= -pyflakes=``; zizmor ``--offline --no-config``: t
 holds workflows named ``zizmor.yml``, which zizmor would otherwise read as its own
 configuration and abort.  zizmor 1.32 also aborts the whole run ("no audit was
 performed") on etcd's ``antithesis-test.yml``; it runs without that file, and the
-table says so.  Wall time is the median of the repetitions; CPU is user + system of the
+table says so.  The tools of a case take turns, one run each per round (a, b, c, a, b,
+c, ...), so a host whose speed drifts moves every tool alike.  Wall time is the median
+of the repetitions; CPU is user + system of the
 process and its children; peak memory is the largest resident set among them
 (``os.wait4``), so for a process pool it is the largest single process.  Commands run
 under a small fresh interpreter that starts the clock and the tool: measured from a
@@ -90,18 +92,6 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, flo
     return float(wall), float(cpu), int(rss) / 1024, int(code)  # ru_maxrss: KiB on Linux
 
 
-def measure(cmd: list[str], repeat: int, cwd: Path, env: dict[str, str]) -> Timing:
-    run_once(cmd, cwd, env)  # warm the page cache and .pyc files; not counted
-    timing = Timing()
-    for _ in range(repeat):
-        wall, cpu, peak, code = run_once(cmd, cwd, env)
-        timing.walls.append(wall)
-        timing.cpus.append(cpu)
-        timing.peaks_mb.append(peak)
-        timing.codes.add(code)
-    return timing
-
-
 # -- finding the tools ------------------------------------------------------------------
 
 
@@ -146,6 +136,17 @@ def version(cmd: list[str]) -> str:
 
 
 @dataclass
+class Entry:
+    """One command of a case, to be timed."""
+
+    case: str
+    tool: str
+    files: int
+    cmd: list[str]
+    note: str = ""
+
+
+@dataclass
 class Row:
     case: str
     tool: str
@@ -172,45 +173,63 @@ class Bench:
     def actiongen(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "actiongen", "check", "--no-progress", *args]
 
-    def add(self, case: str, tool: str, files: int, cmd: list[str], note: str = "",
-            repeat: int | None = None) -> Row:
-        timing = measure(cmd, repeat or self.repeat, self.work, self.env)
-        row = Row(case, tool, files, timing, note)
-        self.rows.append(row)
-        print(f"  {case:<14} {tool:<22} {files:>6} files  {timing.wall:7.3f} s wall  "
-              f"{timing.cpu:7.3f} s cpu  {timing.peak_mb:6.0f} MB", file=sys.stderr)
-        return row
+    def run_case(self, entries: list[Entry], repeat: int | None = None) -> None:
+        """Time every command of one case, their repetitions interleaved (a, b, c, a, b, c,
+        ...): a host whose speed drifts during the case (a busy neighbour, a VM's clock)
+        then shifts every tool alike instead of whichever happened to run last."""
+        repeat = repeat or self.repeat
+        timings = [Timing() for _ in entries]
+        for entry in entries:
+            run_once(entry.cmd, self.work, self.env)  # warm the page cache and .pyc files
+        for _ in range(repeat):
+            for entry, timing in zip(entries, timings, strict=True):
+                wall, cpu, peak, code = run_once(entry.cmd, self.work, self.env)
+                timing.walls.append(wall)
+                timing.cpus.append(cpu)
+                timing.peaks_mb.append(peak)
+                timing.codes.add(code)
+        for entry, timing in zip(entries, timings, strict=True):
+            self.rows.append(Row(entry.case, entry.tool, entry.files, timing, entry.note))
+            print(f"  {entry.case:<14} {entry.tool:<22} {entry.files:>6} files  "
+                  f"{timing.wall:7.3f} s wall  {timing.cpu:7.3f} s cpu  "
+                  f"{timing.peak_mb:6.0f} MB", file=sys.stderr)
 
-    def others(self, case: str, files: list[str], repeat: int | None = None) -> None:
+    def others(self, case: str, files: list[str]) -> list[Entry]:
+        entries: list[Entry] = []
         if self.actionlint is not None:
-            self.add(case, "actionlint", len(files),
-                     [str(self.actionlint), "-shellcheck=", "-pyflakes=", "-no-color", *files],
-                     repeat=repeat)
+            entries.append(Entry(case, "actionlint", len(files),
+                                 [str(self.actionlint), "-shellcheck=", "-pyflakes=",
+                                  "-no-color", *files]))
         if self.zizmor is not None:
             kept = [f for f in files if not f.endswith(ZIZMOR_ABORTS_ON)]
             note = (f"without {len(files) - len(kept)} x {ZIZMOR_ABORTS_ON} (aborts the run)"
                     if len(kept) < len(files) else "")
-            self.add(case, "zizmor", len(kept),
-                     [str(self.zizmor), "--offline", "--no-config", "--no-progress",
-                      "--color=never", *kept], note, repeat=repeat)
+            entries.append(Entry(case, "zizmor", len(kept),
+                                 [str(self.zizmor), "--offline", "--no-config", "--no-progress",
+                                  "--color=never", *kept], note))
+        return entries
 
     def corpus(self) -> None:
         workflows = sorted(str(p) for p in (CORPUS / "workflows").glob("*/*")
                            if p.suffix in (".yml", ".yaml"))
         everything = workflows + sorted(str(p) for p in (CORPUS / "actions").glob("*/*")
                                         if p.suffix in (".yml", ".yaml"))
-        self.add("corpus", "actiongen", len(workflows), self.actiongen(*workflows))
-        self.others("corpus", workflows)
-        self.add("corpus", "actiongen (+ actions)", len(everything), self.actiongen(*everything),
-                 "workflows and action metadata")
+        self.run_case([
+            Entry("corpus", "actiongen", len(workflows), self.actiongen(*workflows)),
+            *self.others("corpus", workflows),
+            Entry("corpus", "actiongen (+ actions)", len(everything),
+                  self.actiongen(*everything), "workflows and action metadata"),
+        ])
 
     def single(self) -> None:
         path = [str(SINGLE)]
-        self.add("single file", "actiongen", 1, self.actiongen(*path))
-        self.others("single file", path)
-        # The floor under any Python tool here: the interpreter starting and exiting.
-        self.add("single file", "python3 -c pass", 0, [sys.executable, "-c", "pass"],
-                 "interpreter start-up alone, for scale")
+        self.run_case([
+            Entry("single file", "actiongen", 1, self.actiongen(*path)),
+            *self.others("single file", path),
+            # The floor under any Python tool here: the interpreter starting and exiting.
+            Entry("single file", "python3 -c pass", 0, [sys.executable, "-c", "pass"],
+                  "interpreter start-up alone, for scale"),
+        ])
 
     def scale(self, copies: int) -> None:
         tree = self.work / "tree"
@@ -224,12 +243,12 @@ class Bench:
                 shutil.copyfile(src, dest)
                 files.append(str(dest))
         cores = os.cpu_count() or 1
-        repeat = max(1, self.repeat // 2)
-        for jobs in sorted({1, 2, cores}):
-            label = f"actiongen -j {jobs}" + (" (all cores)" if jobs == cores else "")
-            self.add("scale", label, len(files), self.actiongen("-j", str(jobs), str(tree)),
-                     repeat=repeat)
-        self.others("scale", files, repeat=repeat)
+        entries = [
+            Entry("scale", f"actiongen -j {jobs}" + (" (all cores)" if jobs == cores else ""),
+                  len(files), self.actiongen("-j", str(jobs), str(tree)))
+            for jobs in sorted({1, 2, cores})
+        ]
+        self.run_case([*entries, *self.others("scale", files)], max(1, self.repeat // 2))
 
     def close(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -312,7 +331,8 @@ def header(bench: Bench, repeat: int) -> str:
     return (
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on "
         f"{os.cpu_count()} cores ({platform.machine()}, {platform.system()}), load average "
-        f"{load[0]:.1f} at the start; {repeat} repetitions after one warm-up run.  "
+        f"{load[0]:.1f} at the start; {repeat} repetitions after one warm-up run, the "
+        f"tools of each case taking turns.  "
         f"Effective parallelism (CPU-bound processes that really ran at once, measured "
         f"before and after): {bench.parallelism[0]:.1f} and {bench.parallelism[1]:.1f} of "
         f"{os.cpu_count()}.\n"
