@@ -82,7 +82,37 @@ def _equal(a: Any, b: Any) -> bool:
     return bool(_unbool(a) == _unbool(b))
 
 
-class _Compiler:
+class _Applicators:
+    """The logic keywords (allOf, anyOf, oneOf, not, if), shared by both compilers."""
+
+    def compile(self, schema: Any) -> Check:
+        raise NotImplementedError
+
+    def _conditional(self, schema: dict[str, Any]) -> Check:
+        cond = self.compile(schema["if"])
+        then = self.compile(schema.get("then", True))
+        other = self.compile(schema.get("else", True))
+        return lambda x: then(x) if cond(x) else other(x)
+
+    def _applicators(self, schema: dict[str, Any]) -> list[Check]:
+        out: list[Check] = []
+        if "allOf" in schema:
+            out.append(_all([self.compile(s) for s in schema["allOf"]]))
+        if "anyOf" in schema:
+            any_subs = [self.compile(s) for s in schema["anyOf"]]
+            out.append(lambda x: any(s(x) for s in any_subs))
+        if "oneOf" in schema:
+            one_subs = [self.compile(s) for s in schema["oneOf"]]
+            out.append(lambda x: sum(1 for s in one_subs if s(x)) == 1)
+        if "not" in schema:
+            negated = self.compile(schema["not"])
+            out.append(lambda x: not negated(x))
+        if "if" in schema:
+            out.append(self._conditional(schema))
+        return out
+
+
+class _Compiler(_Applicators):
     """Compiles each subschema once into one closure; ``$ref`` cycles go through a cell."""
 
     def __init__(self, root: Any) -> None:
@@ -283,27 +313,6 @@ class _Compiler:
             checks.append(lambda x: len(x) <= high)
         return _all(checks) if checks else None
 
-    def _applicators(self, schema: dict[str, Any]) -> list[Check]:
-        out: list[Check] = []
-        if "allOf" in schema:
-            out.append(_all([self.compile(s) for s in schema["allOf"]]))
-        if "anyOf" in schema:
-            any_subs = [self.compile(s) for s in schema["anyOf"]]
-            out.append(lambda x: any(s(x) for s in any_subs))
-        if "oneOf" in schema:
-            one_subs = [self.compile(s) for s in schema["oneOf"]]
-            out.append(lambda x: sum(1 for s in one_subs if s(x)) == 1)
-        if "not" in schema:
-            negated = self.compile(schema["not"])
-            out.append(lambda x: not negated(x))
-        if "if" in schema:
-            cond = self.compile(schema["if"])
-            then = self.compile(schema.get("then", True))
-            other = self.compile(schema.get("else", True))
-            out.append(lambda x: then(x) if cond(x) else other(x))
-        return out
-
-
 _BUILTIN = frozenset({dict, list, str, int, float, bool, type(None)})
 _EXACT: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
@@ -406,7 +415,7 @@ def compile_schema(schema: Any) -> Callable[[Any], bool]:
     return compiler.compile(schema)
 
 
-class _NodeCompiler:
+class _NodeCompiler(_Applicators):
     """Compiles subschemas into checks over loader nodes (Mapping, Sequence, Scalar).
 
     (Key tests read ``Mapping.by_key``, the loader's key index, without a Python call.)
@@ -704,33 +713,16 @@ class _NodeCompiler:
             checks.append(lambda x: len(x.items) <= high)
         return _all(checks) if checks else None
 
-    def _applicators(self, schema: dict[str, Any]) -> list[Check]:
-        out: list[Check] = []
-        if "allOf" in schema:
-            out.append(_all([self.compile(s) for s in schema["allOf"]]))
-        if "anyOf" in schema:
-            any_subs = [self.compile(s) for s in schema["anyOf"]]
-            out.append(lambda x: any(s(x) for s in any_subs))
-        if "oneOf" in schema:
-            one_subs = [self.compile(s) for s in schema["oneOf"]]
-            out.append(lambda x: sum(1 for s in one_subs if s(x)) == 1)
-        if "not" in schema:
-            negated = self.compile(schema["not"])
-            out.append(lambda x: not negated(x))
-        if "if" in schema:
-            condition = schema["if"]
+    def _conditional(self, schema: dict[str, Any]) -> Check:
+        condition = schema["if"]
+        if (isinstance(condition, dict) and set(condition) == {"required"}
+                and len(condition["required"]) == 1):
+            # "Has key X" (how steps and jobs pick their kind), tested in place.
             then = self.compile(schema.get("then", True))
             other = self.compile(schema.get("else", True))
-            if (isinstance(condition, dict) and set(condition) == {"required"}
-                    and len(condition["required"]) == 1):
-                # "Has key X" (how steps and jobs pick their kind), tested in place.
-                key, mapping_type = condition["required"][0], self.mapping
-                out.append(lambda x: then(x) if type(x) is not mapping_type or key in x.by_key
-                           else other(x))
-            else:
-                cond = self.compile(condition)
-                out.append(lambda x: then(x) if cond(x) else other(x))
-        return out
+            key, mapping_type = condition["required"][0], self.mapping
+            return lambda x: then(x) if type(x) is not mapping_type or key in x.by_key else other(x)
+        return super()._conditional(schema)
 
 
 _OBJECT_KEYWORDS = frozenset({"required", "minProperties", "maxProperties", "propertyNames",
