@@ -74,6 +74,19 @@ class Node:
     _span: Span | None
 
     @property
+    def end_mark(self) -> Any:
+        return self._em
+
+    @end_mark.setter
+    def end_mark(self, mark: Any) -> None:
+        # The composer sets this when it closes a mapping or a sequence.
+        self._em = mark
+        self._finish()
+
+    def _finish(self) -> None:
+        """Called when the composer closes this collection (see :class:`Mapping`)."""
+
+    @property
     def span(self) -> Span:
         span = self._span
         if span is None:
@@ -129,15 +142,6 @@ class Mapping(Node):
         #: Key text to value node, filled when the mapping is complete; read-only.
         #: ``by_key.get`` is :meth:`get` without a Python call, for hot loops.
         self.by_key: dict[str, Node] = {}
-
-    @property
-    def end_mark(self) -> Any:
-        return self._em
-
-    @end_mark.setter
-    def end_mark(self, mark: Any) -> None:
-        self._em = mark
-        self._finish()
 
     def _finish(self) -> None:
         """Index the keys once every pair is in; duplicates and merges take the slow path."""
@@ -232,14 +236,6 @@ class Sequence(Node):
         self._em = end_mark
         self._span = None
         self.items: list[Node] = items
-
-    @property
-    def end_mark(self) -> Any:
-        return self._em
-
-    @end_mark.setter
-    def end_mark(self, mark: Any) -> None:
-        self._em = mark
 
     def __repr__(self) -> str:
         return f"Sequence(len={len(self.items)} @{self.span.line}:{self.span.column})"
