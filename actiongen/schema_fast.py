@@ -82,11 +82,43 @@ def _equal(a: Any, b: Any) -> bool:
     return bool(_unbool(a) == _unbool(b))
 
 
+def _screen(schema: Any) -> None:
+    """Refuse what this module cannot evaluate: jsonschema answers for those files."""
+    if not isinstance(schema, dict):
+        raise Unsupported(f"a schema must be an object or a boolean, not {schema!r}")
+    for key in schema:
+        if key not in _HANDLED and key not in _ANNOTATIONS and not key.startswith("x-"):
+            raise Unsupported(f"keyword {key!r}")
+
+
 class _Applicators:
-    """The logic keywords (allOf, anyOf, oneOf, not, if), shared by both compilers."""
+    """What both compilers share: ``$ref`` (compiled once; cycles go through a cell) and
+    the logic keywords (allOf, anyOf, oneOf, not, if)."""
+
+    done: dict[str, Check]
+    pending: dict[str, list[Check]]
 
     def compile(self, schema: Any) -> Check:
         raise NotImplementedError
+
+    def resolve(self, ref: str) -> Any:
+        raise NotImplementedError
+
+    def ref(self, ref: str) -> Check:
+        known = self.done.get(ref)
+        if known is not None:
+            return known
+        pending = self.pending.get(ref)
+        if pending is not None:  # a cycle (steps inside steps): late-bound
+            return lambda x: pending[0](x)
+        cell: list[Check] = []
+        self.pending[ref] = cell
+        compiled = self.compile(self.resolve(ref))
+        cell.append(compiled)
+        del self.pending[ref]
+        self.done[ref] = compiled
+        return compiled
+
 
     def _conditional(self, schema: dict[str, Any]) -> Check:
         cond = self.compile(schema["if"])
@@ -137,31 +169,10 @@ class _Compiler(_Applicators):
                     raise Unsupported(f"unresolvable $ref {ref!r}") from exc
         return node
 
-    def ref(self, ref: str) -> Check:
-        known = self.done.get(ref)
-        if known is not None:
-            return known
-        pending = self.pending.get(ref)
-        if pending is not None:  # a cycle (steps inside steps): late-bound
-            return lambda x: pending[0](x)
-        cell: list[Check] = []
-        self.pending[ref] = cell
-        compiled = self.compile(self.resolve(ref))
-        cell.append(compiled)
-        del self.pending[ref]
-        self.done[ref] = compiled
-        return compiled
-
     def compile(self, schema: Any) -> Check:
-        if schema is True:
-            return _always
-        if schema is False:
-            return _never
-        if not isinstance(schema, dict):
-            raise Unsupported(f"a schema must be an object or a boolean, not {schema!r}")
-        for key in schema:
-            if key not in _HANDLED and key not in _ANNOTATIONS and not key.startswith("x-"):
-                raise Unsupported(f"keyword {key!r}")
+        if schema is True or schema is False:
+            return _always if schema else _never
+        _screen(schema)
         if set(schema) == {"required"} and len(schema["required"]) == 1:
             # The usual `if` condition ("has key X"): worth one call instead of three.
             key = schema["required"][0]
@@ -430,38 +441,22 @@ class _NodeCompiler(_Applicators):
     """
 
     def __init__(self, root: Any) -> None:
-        from actiongen.load import Mapping, Scalar, Sequence
+        from actiongen.load import Mapping, Scalar, Sequence, to_data
 
         self.data = _Compiler(root)
+        #: For the rare ``enum``/``const`` that meets a collection.
+        self.to_data = to_data
         self.done: dict[str, Check] = {}
         self.pending: dict[str, list[Check]] = {}
         self.mapping, self.scalar, self.sequence = Mapping, Scalar, Sequence
 
-    def ref(self, ref: str) -> Check:
-        known = self.done.get(ref)
-        if known is not None:
-            return known
-        pending = self.pending.get(ref)
-        if pending is not None:  # a cycle (steps inside steps): late-bound
-            return lambda x: pending[0](x)
-        cell: list[Check] = []
-        self.pending[ref] = cell
-        compiled = self.compile(self.data.resolve(ref))
-        cell.append(compiled)
-        del self.pending[ref]
-        self.done[ref] = compiled
-        return compiled
+    def resolve(self, ref: str) -> Any:
+        return self.data.resolve(ref)
 
     def compile(self, schema: Any) -> Check:
-        if schema is True:
-            return _always
-        if schema is False:
-            return _never
-        if not isinstance(schema, dict):
-            raise Unsupported(f"a schema must be an object or a boolean, not {schema!r}")
-        for key in schema:
-            if key not in _HANDLED and key not in _ANNOTATIONS and not key.startswith("x-"):
-                raise Unsupported(f"keyword {key!r}")
+        if schema is True or schema is False:
+            return _always if schema else _never
+        _screen(schema)
         mapping_type, scalar_type, sequence_type = self.mapping, self.scalar, self.sequence
         if set(schema) == {"required"} and len(schema["required"]) == 1:
             # The usual `if` condition ("has key X"); a scalar is no object, so it passes.
@@ -514,12 +509,13 @@ class _NodeCompiler(_Applicators):
             parts[mapping_type] = objects
         if arrays is not None:
             parts[sequence_type] = arrays
+        to_data = self.to_data
         if "enum" in schema:
             values = schema["enum"]
-            rest.append(lambda x: any(_equal(self.plain(x), v) for v in values))
+            rest.append(lambda x: any(_equal(to_data(x), v) for v in values))
         if "const" in schema:
             const = schema["const"]
-            rest.append(lambda x: _equal(self.plain(x), const))
+            rest.append(lambda x: _equal(to_data(x), const))
         others = _all(rest) if rest else None
         get = parts.get
 
@@ -534,28 +530,6 @@ class _NodeCompiler(_Applicators):
                 return False
             return others is None or others(x)
         return check
-
-    def plain(self, node: Any) -> Any:
-        """``to_data(node)``, for the rare ``enum``/``const`` that meets a collection."""
-        memo: dict[int, Any] = {}
-
-        def conv(n: Any) -> Any:
-            got = memo.get(id(n))
-            if got is not None:
-                return got
-            if type(n) is self.scalar:
-                return n.value
-            if type(n) is self.sequence:
-                items: list[Any] = []
-                memo[id(n)] = items
-                items.extend(conv(i) for i in n.items)
-                return items
-            out: dict[str, Any] = {}
-            memo[id(n)] = out
-            for k, v in n.pairs:
-                out[k.text] = conv(v)
-            return out
-        return conv(node)
 
     def _objects(self, schema: dict[str, Any]) -> Check | None:
         checks: list[Check] = []
