@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from actiongen.load import Document, Mapping, Scalar, Sequence
+from actiongen.load import Document, Mapping, Scalar
 from actiongen.model.expressions import Expression
-from actiongen.model.workflow import Step, all_expressions
+from actiongen.model.workflow import Step, all_expressions, steps_of
 
 
 class Action:
@@ -33,12 +33,7 @@ class Action:
         self.runs = runs if isinstance(runs, Mapping) else None
         using = self.runs.get("using") if self.runs is not None else None
         self.using = using.text if isinstance(using, Scalar) else None
-        steps_node = self.runs.get("steps") if self.runs is not None else None
-        self.steps: list[Step] = (
-            [Step(i, s) for i, s in enumerate(steps_node.items) if isinstance(s, Mapping)]
-            if isinstance(steps_node, Sequence)
-            else []
-        )
+        self.steps: list[Step] = steps_of(self.runs.get("steps") if self.runs is not None else None)
         self.expressions: list[Expression] = all_expressions(doc)
 
     @property

@@ -168,12 +168,7 @@ class Job:
         self.defaults = _mapping(get("defaults"))
         self.concurrency: Node | None = get("concurrency")
         self.continue_on_error: Node | None = get("continue-on-error")
-        steps = get("steps")
-        self.steps: list[Step] = (
-            [Step(i, s) for i, s in enumerate(steps.items) if type(s) is Mapping]
-            if isinstance(steps, Sequence)
-            else []
-        )
+        self.steps = steps_of(get("steps"))
 
     @property
     def is_reusable_call(self) -> bool:
@@ -287,6 +282,13 @@ def _triggers(node: Node | None) -> Triggers:
             events[key.text] = value
             keys[key.text] = key
     return Triggers(node, events, keys)
+
+
+def steps_of(node: Node | None) -> list[Step]:
+    """The steps of a ``steps:`` sequence (entries that are not mappings left out)."""
+    if not isinstance(node, Sequence):
+        return []
+    return [Step(i, s) for i, s in enumerate(node.items) if type(s) is Mapping]
 
 
 def _mapping(node: Node | None) -> Mapping | None:
