@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
 from actiongen.lazyre import lazy_compile
-from actiongen.load import Mapping, Scalar
+from actiongen.load import Mapping
 from actiongen.model.conditions import Facts, evaluate, scenario, strip_expression
+from actiongen.model.runs import condition_of
 from actiongen.model.workflow import str_items
 from actiongen.rules._deploy import (
     condition_text,
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from actiongen.findings import Finding
-    from actiongen.load import Node
     from actiongen.model.workflow import Job, Workflow
 
 #: Events that run a workflow for a pull request, with the ref GitHub gives the run.
@@ -72,16 +72,6 @@ def pull_request_runs(workflow: Workflow) -> list[tuple[str, Facts]]:
     return runs
 
 
-def _condition(node: Node | None) -> str | bool | None:
-    if isinstance(node, Scalar):
-        if isinstance(node.value, bool):
-            return node.value
-        if node.value is None:
-            return None
-        return node.text
-    return None
-
-
 class _Reach:
     """Whether each job can run under one hypothetical run (False: surely skipped)."""
 
@@ -95,7 +85,7 @@ class _Reach:
             return self.memo[job_id]
         self.memo[job_id] = None  # cycles: undecided
         job = self.workflow.jobs[job_id]
-        result = evaluate(_condition(job.if_), self.facts)
+        result = evaluate(condition_of(job), self.facts)
         # A skipped need skips the job, unless its `if:` asks for always()/failure().
         if result is not False and not status_function_in(job.if_):
             for need in job.needs:
