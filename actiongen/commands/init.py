@@ -171,6 +171,7 @@ def _report(detection: Detection, plan: Plan, files: dict[str, str], setup: obje
 
 def _ask(root: Path, detection: Detection) -> Plan:
     """Ask for each key value on the terminal, the detected one as the default."""
+    from actiongen.descriptor.presets import PACKAGE_MANAGERS
     from actiongen.detect import detect_language
     from actiongen.detect.plan import (
         EnvironmentPlan,
@@ -179,7 +180,7 @@ def _ask(root: Path, detection: Detection) -> Plan:
         placeholder_rollback,
         service_stages,
     )
-    from actiongen.detect.project import DEFAULT_VERSIONS, LANGUAGES, PACKAGE_MANAGERS, Project
+    from actiongen.detect.project import DEFAULT_VERSIONS, LANGUAGES, Project
 
     project = detection.project
     language = _choose("Language", project.language if project else None, LANGUAGES)

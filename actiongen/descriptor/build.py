@@ -23,17 +23,8 @@ from actiongen.descriptor.model import (
     Service,
     Verify,
 )
-from actiongen.descriptor.presets import NAME_LABEL, OPTION_KINDS, PRESETS
+from actiongen.descriptor.presets import NAME_LABEL, OPTION_KINDS, PACKAGE_MANAGERS, PRESETS
 from actiongen.descriptor.refs import ref_problem
-
-MANAGERS: dict[str, tuple[str, ...]] = {
-    "node": ("npm", "pnpm", "yarn", "bun"),
-    "python": ("pip", "poetry", "uv"),
-    "go": ("go",),
-    "rust": ("cargo",),
-    "java": ("maven", "gradle"),
-    "ruby": ("bundler",),
-}
 
 DEFAULT_VERSIONS: dict[str, str] = {
     "node": "24",
@@ -125,10 +116,10 @@ class _Builder:
             self.problem(("name",), "holds `${{`, but the workflow name cannot hold expressions",
                          "remove the `${{`")
         language = d["language"]
-        manager = d.get("package-manager") or MANAGERS[language][0]
-        if manager not in MANAGERS[language]:
+        manager = d.get("package-manager") or PACKAGE_MANAGERS[language][0]
+        if manager not in PACKAGE_MANAGERS[language]:
             self.problem(("package-manager",), f"`{manager}` is not a {language} package manager",
-                         f"write one of: {', '.join(MANAGERS[language])}")
+                         f"write one of: {', '.join(PACKAGE_MANAGERS[language])}")
         raw_version = d.get("version")
         if raw_version is None:
             versions: tuple[str, ...] = (

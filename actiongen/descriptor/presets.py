@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 #: :attr:`Preset.derived` fills it in.
 Option = tuple[str, str | bool | None]
 
+#: Package managers (build tools for java) per language; the first is the default.
+PACKAGE_MANAGERS: dict[str, tuple[str, ...]] = {
+    "node": ("npm", "pnpm", "yarn", "bun"),
+    "python": ("pip", "poetry", "uv"),
+    "go": ("go",),
+    "rust": ("cargo",),
+    "java": ("maven", "gradle"),
+    "ruby": ("bundler",),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Preset:

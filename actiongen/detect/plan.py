@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from actiongen.descriptor.presets import PACKAGE_MANAGERS
 from actiongen.detect import Detection
-from actiongen.detect.project import DEFAULT_VERSIONS, PACKAGE_MANAGERS, STAGES, Project, quote_arg
+from actiongen.detect.project import DEFAULT_VERSIONS, STAGES, Project, quote_arg
 
 SOURCE = ".github/actiongen.yml"
 #: Presets ``init`` picks by itself when the repository shows the platform.

@@ -11,15 +11,6 @@ STAGES = ("lint", "typecheck", "build", "unit", "integration", "e2e", "migrate")
 #: Languages ``init`` understands, in the order a tie between manifests is broken.
 LANGUAGES = ("node", "python", "go", "rust", "java", "ruby")
 
-#: Package managers (build tools for java) per language; the first is the default.
-PACKAGE_MANAGERS: dict[str, tuple[str, ...]] = {
-    "node": ("npm", "pnpm", "yarn", "bun"),
-    "python": ("pip", "poetry", "uv"),
-    "go": ("go",),
-    "rust": ("cargo",),
-    "java": ("maven", "gradle"),
-    "ruby": ("bundler",),
-}
 
 #: Versions used when the project states none: current stable/LTS lines.
 DEFAULT_VERSIONS = {
