@@ -619,7 +619,7 @@ class _Facts:
             expr = expressions[i]
             if id(expr.scalar) in conditions:
                 continue
-            for ref in _references(expr.text):
+            for ref in references(expr.text):  # remembered per text
                 parts = ref.split(".")
                 # `secrets[format(...)]` names no secret we can judge.
                 if len(parts) >= 2 and parts[0].lower() == "secrets" and _SECRET_NAME.fullmatch(
@@ -630,18 +630,6 @@ class _Facts:
 
 
 _SECRET_NAME = lazy_compile(r"[A-Za-z_][\w-]*")
-#: Expression text -> its references: `secrets.GITHUB_TOKEN` and friends come back in
-#: file after file.
-_REFERENCES: dict[str, list[str]] = {}
-
-
-def _references(text: str) -> list[str]:
-    found = _REFERENCES.get(text)
-    if found is None:
-        found = references(text)
-        if len(_REFERENCES) < 8192:
-            _REFERENCES[text] = found
-    return found
 #: The facts of the file being checked (rules run one file at a time).
 _current: _Facts | None = None
 

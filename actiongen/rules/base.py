@@ -8,7 +8,7 @@ the docstring is the documentation ``actiongen rules ID`` prints.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from actiongen.findings import Finding, Severity, Span
 
@@ -24,11 +24,7 @@ if TYPE_CHECKING:
 
 
 class Context:
-    """Everything a rule may read about one file.
-
-    Rules may also keep per-file results here (in :attr:`cache`), so that several rules
-    asking the same question of a file compute the answer once.
-    """
+    """Everything a rule may read about one file."""
 
     def __init__(
         self,
@@ -46,8 +42,6 @@ class Context:
         self.action = action
         #: Spans holding secret values; every output masks them.
         self.redactions: list[Span] = [] if redactions is None else redactions
-        #: Per-file results shared between rules, by a key each rule module chooses.
-        self.cache: dict[str, Any] = {}
 
     @property
     def path(self) -> str:
