@@ -16,22 +16,13 @@ if TYPE_CHECKING:
     from actiongen.findings import Finding
     from actiongen.model.workflow import Job
 
-#: Condition text -> whether no run where all goes well takes it.  Job conditions
-#: repeat across workflows (half of a corpus run's are repeats).
-_OFF_PATH: dict[str, bool] = {}
+#: No facts at all: a run where all goes well (condition verdicts are memoised).
+_ALL_WELL = Facts()
 
 
 def _off_path(job: Job) -> bool:
     """`if: failure()`, `if: false`: not on the path of a run where all goes well."""
-    condition = condition_of(job)
-    if condition is None or isinstance(condition, bool):
-        return condition is False  # what `evaluate` answers for these
-    off = _OFF_PATH.get(condition)
-    if off is None:
-        off = evaluate(condition, Facts()) is False
-        if len(_OFF_PATH) < 4096:
-            _OFF_PATH[condition] = off
-    return off
+    return evaluate(condition_of(job), _ALL_WELL) is False
 
 
 class PipelineBudget(Rule):
