@@ -406,7 +406,10 @@ def main() -> int:
         bench.close()
     print(report)
     if not args.no_write:
-        (ROOT / "bench" / "RESULTS.md").write_text(report, encoding="utf-8")
+        sys.path.insert(0, str(ROOT))
+        from actiongen.writes import atomic_write_text  # a stopped run leaves the old file
+
+        atomic_write_text(ROOT / "bench" / "RESULTS.md", report)
     return 0
 
 
