@@ -34,22 +34,20 @@ MAX_FILE_BYTES = 1 << 20
 #: Nesting ruamel's C composer surely survives (it overflows the C stack, a segfault, at
 #: some depth below 100,000); input that might nest deeper is scanned before composing.
 _COMPOSER_DEPTH = 1000
-#: Lines starting with this many indentation or block-indicator characters may nest deeply.
-#: (Searched from a newline, a literal: a fast scan; the first line is matched alone.)
-_DEEP_PREFIX = lazy_compile(rf"\n[ \t?:-]{{{_COMPOSER_DEPTH // 4}}}")
-
 #: An anchor as libyaml scans one (letters, digits, ``_``, ``-``), after a token boundary.
 _ANCHOR = lazy_compile(r"&[\w-]")
 #: An alias, the same way (``*name``); globs in scripts rarely match (``*.md`` does not).
 _ALIAS = lazy_compile(r"\*[\w-]")
 _BEFORE_ANCHOR = frozenset(" \t\n[{,:?")
 #: Without aliases, depth is at most the flow brackets plus twice the longest run of
-#: indentation and block indicators opening a line (see _may_expand_or_nest).  Lines
-#: opening with runs this long are looked for, shortest first; each bound leaves the
-#: flow brackets the rest of MAX_DEPTH.
+#: indentation and block indicators (`` ``, tab, ``-``, ``?``, ``:``) opening a line.
+#: Lines opening with runs this long are looked for, shortest first (see
+#: :func:`_opening_run_bound`): the first two leave the flow brackets the rest of
+#: MAX_DEPTH; past the last, the composer itself might be at risk.
 _PREFIX_RUNS = (
     (32, lazy_compile(r"\n[ \t?:-]{32}")),
     (120, lazy_compile(r"\n[ \t?:-]{120}")),
+    (_COMPOSER_DEPTH // 4, lazy_compile(rf"\n[ \t?:-]{{{_COMPOSER_DEPTH // 4}}}")),
 )
 
 _INT = lazy_compile(r"[-+]?(0|[1-9][0-9]*)$|0o[0-7]+$|0x[0-9a-fA-F]+$")
@@ -398,7 +396,9 @@ def load_text(path: str, text: str) -> Document:
             )
         )
         return doc
-    deep = _too_deep(text)
+    # Two scans of the text bound how deep it may nest, for both checks below.
+    flow, run = _flow_openers(text), _opening_run_bound(text)
+    deep = _too_deep(text, flow, run)
     if deep is not None:
         doc.problems.append(_nesting_problem(deep))
         return doc
@@ -407,13 +407,13 @@ def load_text(path: str, text: str) -> Document:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compose_and_build(doc)
+        return _compose_and_build(doc, flow, run)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _compose_and_build(doc: Document) -> Document:
+def _compose_and_build(doc: Document, flow: int, run: int | None) -> Document:
     text = doc.text
     first = _Sink()
     try:
@@ -443,7 +443,7 @@ def _compose_and_build(doc: Document) -> Document:
         )
     doc.problems.extend(first.problems)
     root = roots[0]
-    if _may_expand_or_nest(text):
+    if _may_expand_or_nest(text, flow, run):
         problem = _expansion_problem(root)
         if problem is not None:
             doc.problems.append(problem)
@@ -453,27 +453,40 @@ def _compose_and_build(doc: Document) -> Document:
     return doc
 
 
-def _may_expand_or_nest(text: str) -> bool:
+def _may_expand_or_nest(text: str, flow: int | None = None, run: int | None = -1) -> bool:
     """Whether aliases may make the document large or deep: then it is measured.
 
     libyaml names anchors and aliases with letters, digits, ``_`` and ``-`` only, after a
     space, a line start or a flow indicator, so a file that does not match both
     :data:`_ANCHOR` and :data:`_ALIAS` there has no aliases (``&&`` and ``2>&1`` in
-    scripts do not match).  Without aliases the depth is
-    at most the number of ``[``/``{`` plus twice the longest run of indentation and
-    block indicators opening a line (see :func:`_too_deep`).
+    scripts do not match).  Without aliases the depth is at most ``flow`` (see
+    :func:`_flow_openers`) plus twice ``run`` (see :func:`_opening_run_bound`); both
+    are worked out here when not given.
     """
     if _pure_python():
         return True
     if _after_boundary(_ANCHOR, text) and _after_boundary(_ALIAS, text):
         return True
-    flow = text.count("[") + text.count("{")
-    first_line = "\n" + text[:200]
-    for run, pattern in _PREFIX_RUNS:
-        if pattern.search(text) is None and pattern.match(first_line) is None:
-            # Every line-opening run is shorter than ``run``.
-            return flow + 2 * run > MAX_DEPTH
-    return True
+    if flow is None:
+        flow = _flow_openers(text)
+    if run == -1:
+        run = _opening_run_bound(text)
+    if run is None or run > _PREFIX_RUNS[1][0]:
+        return True
+    return flow + 2 * run > MAX_DEPTH
+
+
+def _opening_run_bound(text: str) -> int | None:
+    """The shortest length in :data:`_PREFIX_RUNS` that no line's opening run of
+    indentation and block indicators reaches; None when one reaches them all.
+
+    (Each search looks for a newline, a literal, so it is a fast scan; the first line
+    is matched alone.)
+    """
+    for length, pattern in _PREFIX_RUNS:
+        if pattern.search(text) is None and pattern.match("\n" + text[:length]) is None:
+            return length
+    return None
 
 
 def _after_boundary(pattern: Any, text: str) -> bool:
@@ -560,22 +573,28 @@ def _too_large(path: str) -> Document:
     return doc
 
 
-def _too_deep(text: str) -> Span | None:
+def _flow_openers(text: str) -> int:
+    """At most how many flow collections (``[``, ``{``) may open in ``text``.
+
+    The two braces of each ``${{`` do not count: in block context they are part of a
+    scalar, and in flow context a ``{`` right after a scalar's ``$`` is a syntax error
+    before anything nests.  Expressions would otherwise send a long workflow (hundreds
+    of ``${{ }}``) down the slow paths below.
+    """
+    return text.count("[") + text.count("{") - 2 * text.count("${{")
+
+
+def _too_deep(text: str, flow: int, run: int | None) -> Span | None:
     """Where nesting passes :data:`MAX_DEPTH`, when it might pass :data:`_COMPOSER_DEPTH`.
 
     The composer recurses in C and overflows the stack (a segfault, not an exception)
-    somewhere below 100,000 levels.  Depth is at most the number of ``[``/``{`` plus
-    twice the longest run of indentation and ``- ``/``? ``/``: `` indicators opening a
-    line, so almost every file is cleared by two counts and one search (the builder
-    enforces MAX_DEPTH on those); the rest get an event scan, which the C parser does
-    without recursion.
+    somewhere below 100,000 levels.  Depth is at most ``flow`` (the flow collections
+    that may open, see :func:`_flow_openers`) plus twice ``run`` (see
+    :func:`_opening_run_bound`), so almost every file is cleared by those two scans
+    (the builder enforces MAX_DEPTH on those); the rest get an event scan, which the C
+    parser does without recursion.
     """
-    flow = text.count("[") + text.count("{")
-    if (
-        flow <= _COMPOSER_DEPTH // 2
-        and _DEEP_PREFIX.search(text) is None
-        and _DEEP_PREFIX.match("\n" + text[: _COMPOSER_DEPTH // 4]) is None
-    ):
+    if flow <= _COMPOSER_DEPTH // 2 and run is not None:
         return None
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 

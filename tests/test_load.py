@@ -190,3 +190,28 @@ def test_block_nesting_past_the_limit_without_flow_or_anchors_is_caught() -> Non
     doc = load_text("w.yml", "- " * (MAX_DEPTH + 5) + "x\n")
     assert doc.root is None
     assert [p.message for p in doc.problems] == [f"nesting is deeper than {MAX_DEPTH} levels"]
+
+
+def test_expression_braces_do_not_count_as_flow_nesting() -> None:
+    # Hundreds of `${{ }}` in block context: scalars, not nesting, so the file is not
+    # scanned event by event; the flow brackets that are real still count.
+    steps = "".join(f"  - run: echo ${{{{ matrix.v{i} }}}}\n" for i in range(600))
+    assert load._flow_openers("s:\n" + steps) == 0
+    assert load._flow_openers("a: [{b: ${{ c }}}]\n") == 2
+    doc = load_text("w.yml", "s:\n" + steps)
+    assert doc.problems == [] and len(doc.expression_scalars) == 600
+
+
+def test_expression_braces_in_flow_context_fail_before_nesting() -> None:
+    # In a flow collection the `{` after `$` is a syntax error at once, however many
+    # braces follow: not counting them as nesting is safe.
+    text = "a: [" + "${{" * 20_000 + " x " + "}}" * 20_000 + "]\n"
+    assert load._flow_openers(text) == 1  # composed at once, without the event scan
+    doc = load_text("w.yml", text)
+    assert doc.root is None
+    assert [p.kind for p in doc.problems] == ["syntax"]
+    assert "did not find expected ',' or ']'" in doc.problems[0].message
+    # Nor can a tag or an anchor take the braces as a collection: both need a space.
+    for prefix in ("!", "&a", "!!"):
+        doc = load_text("w.yml", "a: [" + prefix + "${{" * 20_000 + "]\n")
+        assert doc.root is None and [p.kind for p in doc.problems] == ["syntax"]
