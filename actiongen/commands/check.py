@@ -178,7 +178,14 @@ def _write(args: argparse.Namespace, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import gc
     import io
+
+    # Checking allocates many short-lived objects and makes few reference cycles: the
+    # cyclic collector's default pace (a pass per 700 allocations) cost 5-10% of the CPU
+    # of checking the corpus; one pass per 10,000 leaves peak memory the same (measured:
+    # 36 MB in one process over the 634 corpus workflows).  Forked workers inherit it.
+    gc.set_threshold(10_000, 10, 10)
 
     from actiongen import engine
     from actiongen.errors import UserError
