@@ -91,28 +91,46 @@ def _references(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Styles whose line breaks and indentation fold into spaces (plain and block scalars).
+_FOLDING_STYLES = frozenset({"|", ">", "", None})
+
+
 def find_expressions(doc: Document, scalar: Scalar) -> list[Expression]:
     """Every ``${{ }}`` in ``scalar``, located in the source text."""
-    if not isinstance(scalar.value, str) or _OPEN not in scalar.value:
+    value = scalar.value
+    if not isinstance(value, str) or _OPEN not in value:
         return []
-    raw = doc.text[scalar.start : scalar.end]
     found: list[Expression] = []
-    base = scalar.start
-    i = raw.find(_OPEN)
-    if i == -1:  # escapes in a quoted scalar hid it: point at the scalar itself
-        return [
-            Expression(inner.strip(), scalar.span, scalar) for inner in _inner_texts(scalar.value)
-        ]
+    collect_expressions(doc, scalar, value, found)
+    return found
+
+
+def collect_expressions(doc: Document, scalar: Scalar, value: str, found: list[Expression]
+                        ) -> None:
+    """Append the ``${{ }}`` of ``scalar`` (whose value, a string, is ``value``) to
+    ``found``: :func:`find_expressions` for a caller that collects many scalars'."""
+    # Searched in place (bounded by the scalar's end) rather than in a copy of the
+    # scalar's source: scripts are long, and every file has many expressions.
+    text = doc.text
+    end = scalar.end
+    i = text.find(_OPEN, scalar.start, end)
+    if i == -1:
+        if _OPEN in value:  # escapes in a quoted scalar hid it: point at the scalar itself
+            found.extend(Expression(inner.strip(), scalar.span, scalar)
+                         for inner in _inner_texts(value))
+        return
+    folds = scalar.style in _FOLDING_STYLES
+    find = text.find
+    append = found.append
     while i != -1:
-        close = raw.find("}}", i + 3)
+        close = find("}}", i + 3, end)
         if close == -1:
             break
-        inner = raw[i + 3 : close]
-        if scalar.style in ("|", ">", "", None):
-            inner = " ".join(inner.split())
-        found.append(Expression(inner.strip(), None, scalar, (doc, base + i, base + close + 2)))
-        i = raw.find(_OPEN, close + 2)
-    return found
+        inner = text[i + 3 : close]
+        # (Joining the words leaves nothing to strip.)
+        inner = " ".join(inner.split()) if folds else inner.strip()
+        append(Expression(inner, None, scalar, (doc, i, close + 2)))
+        i = find(_OPEN, close + 2, end)
 
 
 def _inner_texts(value: str) -> list[str]:

@@ -8,7 +8,7 @@ each part keeps its node so findings can point at the exact key or value.
 from __future__ import annotations
 
 from actiongen.load import Document, Mapping, Node, Scalar, Sequence
-from actiongen.model.expressions import Expression, find_expressions
+from actiongen.model.expressions import Expression, collect_expressions
 
 
 def as_str(node: Node | None) -> str | None:
@@ -25,6 +25,16 @@ def str_items(node: Node | None) -> list[Scalar]:
     if isinstance(node, Sequence):
         return [i for i in node.items if isinstance(i, Scalar) and i.value is not None]
     return []
+
+
+#: How Step reads each key it keeps: a non-null scalar, its text, a mapping, any node.
+_STEP_SCALAR, _STEP_TEXT, _STEP_MAPPING, _STEP_NODE = 0, 1, 2, 3
+_STEP_KEYS = {
+    "uses": _STEP_SCALAR, "run": _STEP_SCALAR, "shell": _STEP_SCALAR,
+    "working-directory": _STEP_SCALAR, "name": _STEP_TEXT, "id": _STEP_TEXT,
+    "with": _STEP_MAPPING, "env": _STEP_MAPPING, "if": _STEP_NODE,
+    "continue-on-error": _STEP_NODE, "timeout-minutes": _STEP_NODE,
+}
 
 
 class Step:
@@ -47,20 +57,54 @@ class Step:
     )
 
     def __init__(self, index: int, node: Mapping) -> None:
-        get = node.by_key.get
         self.index = index
         self.node = node
-        self.id = as_str(get("id"))
-        self.name = as_str(get("name"))
-        self.uses = _scalar(get("uses"))
-        self.run = _scalar(get("run"))
-        self.with_ = _mapping(get("with"))
-        self.env = _mapping(get("env"))
-        self.shell = _scalar(get("shell"))
-        self.if_: Node | None = get("if")
-        self.continue_on_error: Node | None = get("continue-on-error")
-        self.timeout_minutes: Node | None = get("timeout-minutes")
-        self.working_directory = _scalar(get("working-directory"))
+        self.id: str | None = None
+        self.name: str | None = None
+        self.uses: Scalar | None = None
+        self.run: Scalar | None = None
+        self.with_: Mapping | None = None
+        self.env: Mapping | None = None
+        self.shell: Scalar | None = None
+        self.if_: Node | None = None
+        self.continue_on_error: Node | None = None
+        self.timeout_minutes: Node | None = None
+        self.working_directory: Scalar | None = None
+        # A step has a few of these keys: reading its pairs costs less than asking for
+        # each key (there are thousands of steps in a run).  Scalar parts must not be
+        # null (``key:`` with nothing after it), as :func:`_scalar` says.
+        for key, value in node.by_key.items():
+            kind = _STEP_KEYS.get(key)
+            if kind is None:
+                continue
+            if kind == _STEP_SCALAR:
+                if type(value) is Scalar and value.value is not None:
+                    if key == "uses":
+                        self.uses = value
+                    elif key == "run":
+                        self.run = value
+                    elif key == "shell":
+                        self.shell = value
+                    else:
+                        self.working_directory = value
+            elif kind == _STEP_TEXT:
+                if type(value) is Scalar and value.value is not None:
+                    if key == "name":
+                        self.name = value.text
+                    else:
+                        self.id = value.text
+            elif kind == _STEP_MAPPING:
+                if type(value) is Mapping:
+                    if key == "with":
+                        self.with_ = value
+                    else:
+                        self.env = value
+            elif key == "if":
+                self.if_ = value
+            elif key == "continue-on-error":
+                self.continue_on_error = value
+            else:
+                self.timeout_minutes = value
 
     @property
     def label(self) -> str:
@@ -261,8 +305,9 @@ def build_workflow(doc: Document) -> Workflow | None:
 def all_expressions(doc: Document) -> list[Expression]:
     out: list[Expression] = []
     for node in doc.expression_scalars:
-        if isinstance(node.value, str):
-            out.extend(find_expressions(doc, node))
+        value = node.value
+        if isinstance(value, str):  # (the loader lists scalars whose text holds `${{`)
+            collect_expressions(doc, node, value, out)
     return out
 
 
