@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Severity
-from actiongen.resources import data_path
+from actiongen.resources import data_file
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -117,7 +116,7 @@ class Config:
         """
         if not self.exclude:
             return False
-        parts = Path(path).as_posix().split("/")
+        parts = _posix(path).split("/")
         candidates = ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
         for raw in self.exclude:
             pat = raw.rstrip("/")
@@ -136,9 +135,8 @@ class Config:
 def _schema() -> dict[str, Any]:
     import json  # only when there is a configuration to validate
 
-    data: dict[str, Any] = json.loads(
-        data_path("schemas", "config.schema.json").read_text(encoding="utf-8")
-    )
+    with open(data_file("schemas", "config.schema.json"), encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
     return data
 
 
@@ -303,7 +301,16 @@ def from_data(data: Any, source: str, prefix: tuple[str, ...] = ("check",)) -> C
 # --- reading files ----------------------------------------------------------------------
 
 
-def _display(path: Path) -> str:
+def _posix(path: str) -> str:
+    """``path`` with forward slashes and no empty or ``.`` parts, as pathlib shows it."""
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    shown = ("/" if path.startswith("/") else "") + "/".join(parts)
+    return shown or "."
+
+
+def _display(path: str) -> str:
     """``path`` as the user would write it: relative to the working directory when below it."""
     try:
         rel = os.path.relpath(path)
@@ -312,11 +319,12 @@ def _display(path: Path) -> str:
     return str(path) if rel.startswith(os.pardir) else rel
 
 
-def _yaml_section(path: Path, *, whole_if_absent: bool) -> _Section | None:
+def _yaml_section(path: str, *, whole_if_absent: bool) -> _Section | None:
     from actiongen.load import Mapping, load_bytes, to_data
 
     shown = _display(path)
-    doc = load_bytes(str(path), path.read_bytes())
+    with open(path, "rb") as fh:
+        doc = load_bytes(path, fh.read())
     problem = next((p for p in doc.problems if p.kind in ("syntax", "encoding")), None)
     if problem is not None or doc.root is None:
         if problem is None:
@@ -338,12 +346,13 @@ def _yaml_section(path: Path, *, whole_if_absent: bool) -> _Section | None:
     return None
 
 
-def _toml_section(path: Path, *, whole_if_absent: bool) -> _Section | None:
+def _toml_section(path: str, *, whole_if_absent: bool) -> _Section | None:
     import tomllib
 
     shown = _display(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as fh:
+            data = tomllib.loads(fh.read().decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown}: {exc}") from None
     tool = data.get("tool")
@@ -352,23 +361,27 @@ def _toml_section(path: Path, *, whole_if_absent: bool) -> _Section | None:
     return _Section(data, shown, ()) if whole_if_absent else None
 
 
-def discover(root: Path, explicit: Path | None = None) -> Config:
+def discover(
+    root: str | os.PathLike[str], explicit: str | os.PathLike[str] | None = None
+) -> Config:
     """The configuration for a run rooted at ``root`` (defaults when there is none)."""
+    root = os.fspath(root)
     try:
         if explicit is not None:
-            if not explicit.is_file():
+            explicit = os.fspath(explicit)
+            if not os.path.isfile(explicit):
                 raise ConfigError(f"{_display(explicit)}: no such configuration file")
-            reader = _toml_section if explicit.suffix == ".toml" else _yaml_section
+            reader = _toml_section if explicit.endswith(".toml") else _yaml_section
             section = reader(explicit, whole_if_absent=True)
-            return _build(section) if section is not None else Config(source=str(explicit))
+            return _build(section) if section is not None else Config(source=explicit)
         for name in CONFIG_NAMES:
-            candidate = root / name
-            if candidate.is_file():
+            candidate = os.path.join(root, name)
+            if os.path.isfile(candidate):
                 section = _yaml_section(candidate, whole_if_absent=False)
                 if section is not None:
                     return _build(section)
-        pyproject = root / "pyproject.toml"
-        if pyproject.is_file():
+        pyproject = os.path.join(root, "pyproject.toml")
+        if os.path.isfile(pyproject):
             section = _toml_section(pyproject, whole_if_absent=False)
             if section is not None:
                 return _build(section)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Finding, Severity, Span
@@ -93,7 +92,7 @@ def _walk(root: str) -> list[str]:
     saw_workflows_dir = False
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        in_workflows = Path(dirpath).as_posix().endswith(".github/workflows")
+        in_workflows = _is_workflows_folder(dirpath)
         saw_workflows_dir = saw_workflows_dir or in_workflows
         for name in filenames:
             if not name.lower().endswith(WORKFLOW_SUFFIXES):
@@ -107,12 +106,21 @@ def _walk(root: str) -> list[str]:
     return github if saw_workflows_dir else github + other_yaml
 
 
+def _is_workflows_folder(path: str) -> bool:
+    parts = [p for p in path.replace(os.sep, "/").split("/") if p not in ("", ".")]
+    return parts[-2:] == [".github", "workflows"]
+
+
 def repository_root(start: str = ".") -> str:
-    here = Path(start).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return str(candidate)
-    return str(here)
+    """The closest folder at or above ``start`` holding ``.git``; else ``start`` itself."""
+    here = candidate = os.path.realpath(start)
+    while True:
+        if os.path.exists(os.path.join(candidate, ".git")):
+            return candidate
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return here
+        candidate = parent
 
 
 def load_file(path: str) -> Document:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
 from .cli import CLEAN, CORE, DUPLICATE, STALE, make_repo, run_cli
+from .conftest import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -216,3 +220,23 @@ def test_rules_lists_and_documents(tmp_path: Path) -> None:
     assert any(line.startswith("duplicate-key ") for line in listing.stdout.splitlines())
     doc = run_cli("rules", "duplicate-key", cwd=tmp_path)
     assert "## What it does" in doc.stdout
+
+
+def test_a_check_does_not_import_pathlib(tmp_path: Path) -> None:
+    # Start-up time matters in pre-commit: pathlib (with urllib.parse and ipaddress)
+    # costs a check a few milliseconds, and the check path needs only os.path.
+    code = (
+        "import sys\nfrom actiongen.cli import main\n"
+        "try:\n    main(['check', '--no-progress', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print('pathlib' in sys.modules, file=sys.stderr)\n"
+    )
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".github").mkdir()  # a configuration is read, too
+    (tmp_path / ".github" / "actiongen.yml").write_text("check:\n  fail-on: error\n",
+                                                       encoding="utf-8")
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text(CLEAN, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", code, str(workflow)], capture_output=True,
+                          text=True, check=False, cwd=tmp_path, env=env)
+    assert proc.stderr.strip().splitlines()[-1] == "False", proc.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,14 +40,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--fail-on", choices=["error", "warning", "note", "never"], default=None,
                    help="exit 1 when a finding is at or above this level "
                    "(default: fail-on from the configuration, else warning)")
-    p.add_argument("--config", type=Path, default=None, metavar="FILE",
+    p.add_argument("--config", default=None, metavar="FILE",
                    help="configuration file (default: the check: section of "
                    ".github/actiongen.yml, else [tool.actiongen] in pyproject.toml)")
     p.add_argument("--select", action="append", default=None, metavar="IDS",
                    help="run only these rules (comma-separated ids; repeatable)")
     p.add_argument("--ignore", action="append", default=None, metavar="IDS",
                    help="skip these rules (comma-separated ids; repeatable)")
-    p.add_argument("--output", "-o", type=Path, default=None, metavar="FILE",
+    p.add_argument("--output", "-o", default=None, metavar="FILE",
                    help="write the report to FILE (atomically) instead of standard output")
     p.add_argument("--explain-stages", action="store_true",
                    help="print each job's stage and the reason, then exit")
@@ -78,7 +77,7 @@ def load_config(args: argparse.Namespace, root: str) -> Config:
     from actiongen.errors import UserError
 
     try:
-        return discover(Path(root), args.config)
+        return discover(root, args.config)
     except ConfigError as exc:
         raise UserError(str(exc)) from None
 

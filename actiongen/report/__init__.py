@@ -7,7 +7,6 @@ secret value (the ``redactions`` of each file mask code frames).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -111,4 +110,4 @@ def relative_path(path: str, root: str | None) -> str | None:
         return None
     if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
         return None
-    return Path(rel).as_posix()
+    return rel.replace(os.sep, "/")

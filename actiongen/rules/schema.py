@@ -7,7 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from actiongen.findings import Severity
-from actiongen.resources import data_path
+from actiongen.resources import data_file
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ SCHEMA_FILES = {"workflow": "workflow.schema.json", "action": "action.schema.jso
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
     """The JSON schema for ``kind`` ("workflow" or "action"), read once per process."""
-    with open(data_path("schemas", SCHEMA_FILES[kind]), encoding="utf-8") as fh:
+    with open(data_file("schemas", SCHEMA_FILES[kind]), encoding="utf-8") as fh:
         schema: dict[str, Any] = json.load(fh)
     return schema
 
