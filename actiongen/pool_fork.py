@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from actiongen.parallel import AHEAD, DIED, WINDOW, _failed, _slim, check_one
 
@@ -24,11 +24,12 @@ if TYPE_CHECKING:
 # -- forked workers ---------------------------------------------------------------------
 #
 # The parent sends each worker file numbers (4 bytes each) on one pipe; the worker
-# answers each file on another pipe, in the order sent: the length of the pickled
-# result (4 bytes), then the result.  So the parent knows which file a worker is
-# checking: the oldest one it has not answered.  A worker that dies closes its end of
-# the result pipe; that file is checked again, alone in a worker, and blamed only if
-# that worker dies too.  The files sent after it go to the workers again.
+# answers each file on another pipe, in the order sent: the length of the result
+# (4 bytes), then the result as plain tuples in marshal's format (see _pack).  So the
+# parent knows which file a worker is checking: the oldest one it has not answered.  A
+# worker that dies closes its end of the result pipe; that file is checked again, alone
+# in a worker, and blamed only if that worker dies too.  The files sent after it go to
+# the workers again.
 
 
 class _Worker:
@@ -81,7 +82,6 @@ class _ForkPool:
 
     def __init__(self, files: list[str], config: Config, rules: list[type[Rule]]) -> None:
         import heapq  # noqa: F401  (imported here, before forking, to be inherited)
-        import pickle  # noqa: F401
         import select
 
         self.files = files
@@ -154,7 +154,7 @@ class _ForkPool:
 
     def receive(self) -> None:
         """Wait for answers (or a worker's end) and take them in."""
-        import pickle
+        import marshal
 
         for fd, _event in self.poller.poll():
             worker = self.workers[fd]
@@ -172,7 +172,7 @@ class _ForkPool:
                 end = start + 4 + int.from_bytes(inbox[start : start + 4], "little")
                 if len(inbox) < end:
                     break
-                self.done[worker.queue.popleft()] = pickle.loads(inbox[start + 4 : end])
+                self.done[worker.queue.popleft()] = _unpack(marshal.loads(inbox[start + 4 : end]))
                 worker.alone = False
                 start = end
             del inbox[:start]
@@ -266,7 +266,7 @@ def _serve(
     tasks: int, results: int, files: list[str], config: Config, rules: list[type[Rule]]
 ) -> None:
     """The worker's loop: check the files whose numbers arrive, answer each at once."""
-    import pickle
+    import marshal
 
     pending = b""
     while True:
@@ -277,11 +277,52 @@ def _serve(
         whole = len(pending) - len(pending) % 4
         for at in range(0, whole, 4):
             path = files[int.from_bytes(pending[at : at + 4], "little")]
-            blob = pickle.dumps(_slim(check_one(path, config, rules)), pickle.HIGHEST_PROTOCOL)
+            result = _slim(check_one(path, config, rules))
+            try:
+                blob = marshal.dumps(_pack(result))
+            except ValueError:  # a plugin's finding holding something other than text
+                blob = marshal.dumps(_pack(_failed(path, _UNSENDABLE)))
             answer = memoryview(len(blob).to_bytes(4, "little") + blob)
             while answer:
                 answer = answer[os.write(results, answer) :]
         pending = pending[whole:]
+
+
+# A result crosses the pipe as tuples of strings and numbers, in marshal's format: the
+# same interpreter reads it back, and for the corpus's findings this costs a third of
+# what pickling the objects did (8 ms instead of 23, both ends together).
+_Packed = tuple[str, list[tuple[Any, ...]], list[str], list[tuple[int, ...]]]
+
+
+_UNSENDABLE = (
+    "a rule reported a finding holding values other than text and numbers, which "
+    "cannot be sent from the worker process; the other files were checked"
+)
+
+
+def _pack(result: FileResult) -> _Packed:
+    findings = [
+        (f.rule, int(f.severity), f.path, tuple(f.span), f.message, f.fix, f.job, f.step,
+         f.extra)
+        for f in result.findings
+    ]
+    return result.path, findings, result.lines, [tuple(s) for s in result.redactions]
+
+
+def _unpack(packed: _Packed) -> FileResult:
+    from actiongen.engine import FileResult
+    from actiongen.findings import Finding, Severity, Span
+
+    path, findings, lines, redactions = packed
+    return FileResult(
+        path,
+        [
+            Finding(rule, Severity(level), where, Span(*span), message, fix, job, step, extra)
+            for rule, level, where, span, message, fix, job, step, extra in findings
+        ],
+        lines,
+        [Span(*s) for s in redactions],
+    )
 
 
 def _warm_up(files: list[str], config: Config, rules: list[type[Rule]]) -> None:

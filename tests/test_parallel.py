@@ -519,3 +519,26 @@ def test_ctrl_c_stops_the_cli_with_no_stray_workers(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert stderr == b"actiongen: interrupted\n"
     assert all(gone(pid) for pid in workers)
+
+
+def test_a_finding_that_cannot_cross_to_the_parent_becomes_a_finding(
+    tree: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Results travel from forked workers as plain tuples (marshal): a plugin's finding
+    # holding some other object costs its file one internal-error finding, not the run.
+    if parallel._start_method() != "fork":
+        pytest.skip("replacing check_file in workers needs fork")
+    real = engine.check_file
+
+    def check_file(path: str, config: Config, rules: object) -> FileResult:
+        result = real(path, config, rules)  # type: ignore[arg-type]
+        if path == tree[3]:
+            result.findings[0].extra = {"object": object()}  # type: ignore[dict-item]
+        return result
+
+    monkeypatch.setattr(engine, "check_file", check_file)
+    results = list(parallel.check_files(tree, Config(), all_rules(), jobs=2))
+    assert [r.path for r in results] == tree
+    [finding] = results[3].findings
+    assert finding.rule == "internal-error" and "cannot be sent" in finding.message
+    assert all(f.rule != "internal-error" for r in results[4:] for f in r.findings)
