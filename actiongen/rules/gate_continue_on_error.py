@@ -9,6 +9,7 @@ from actiongen.findings import Severity
 from actiongen.lazyre import lazy_compile
 from actiongen.load import Scalar
 from actiongen.model.conditions import Facts, evaluate
+from actiongen.model.job_evidence import Alternatives
 from actiongen.rules._deploy import action_of, commands, condition_text, has
 from actiongen.rules.base import Context, Rule
 
@@ -24,22 +25,75 @@ GATE_STAGES = ("commit", "build", "test")
 #: on a schedule or by hand gates nothing.
 GATING_EVENTS = ("push", "pull_request", "pull_request_target", "merge_group", "workflow_call")
 
-#: Commands that lint, test, type-check, audit or scan.
-_GATE_RUN = lazy_compile(
-    r"\b(?:eslint|ruff\s+(?:check|format\s+--check)|flake8|pylint|golangci-lint|cargo\s+clippy"
-    r"|rubocop|stylelint|prettier\b[^\n]*--check|black\b[^\n]*--check|isort\b[^\n]*--check"
-    r"|shellcheck|actionlint|zizmor|hadolint|markdownlint|yamllint|biome\s+(?:check|lint|ci)"
-    r"|ktlint|detekt|cargo\s+fmt\b[^\n]*--check|go\s+vet|staticcheck|pre-commit\s+run"
-    r"|pytest|py\.test|jest|vitest|mocha|phpunit|rspec|go\s+test|cargo\s+(?:test|nextest)"
-    r"|dotnet\s+test|ctest|deno\s+(?:test|lint|check)|playwright\s+test|cypress\s+run"
-    r"|mypy|pyright|vue-tsc|tsc\b[^\n]*--noemit|flow\s+check"
-    r"|(?:npm|pnpm|yarn)\s+audit|pip-audit|safety\s+check|cargo\s+(?:audit|deny)|bundle[\s-]audit"
-    r"|govulncheck|osv-scanner|trivy|grype|snyk\s+(?:test|code|container|iac)|semgrep|gitleaks"
-    r"|trufflehog|bandit|checkov|tfsec)\b"
-    r"|\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:lint|test|typecheck|type-check|check)\b"
-    r"|\b(?:make|just|tox|nox|rake|mix)\s+(?:-[es]\s+)?(?:lint|test|tests|check|typecheck)\b"
-    r"|\b(?:mvn|gradlew?|\./gradlew)\b[^\n]*\b(?:test|check|verify)\b",
+#: Commands that lint, test, type-check, audit or scan: one branch per tool (as the
+#: `\b(?:eslint|ruff...)\b` alternation was), so a file compiles only the tools its
+#: scripts name, and only whether some branch matches is asked.
+_GATE_RUN = Alternatives(
     re.IGNORECASE,
+    (("eslint",), r"\beslint\b"),
+    (("ruff",), r"\bruff\s+(?:check|format\s+--check)\b"),
+    (("flake8",), r"\bflake8\b"),
+    (("pylint",), r"\bpylint\b"),
+    (("golangci-lint",), r"\bgolangci-lint\b"),
+    (("clippy",), r"\bcargo\s+clippy\b"),
+    (("rubocop",), r"\brubocop\b"),
+    (("stylelint",), r"\bstylelint\b"),
+    (("prettier",), r"\bprettier\b[^\n]*--check\b"),
+    (("black",), r"\bblack\b[^\n]*--check\b"),
+    (("isort",), r"\bisort\b[^\n]*--check\b"),
+    (("shellcheck",), r"\bshellcheck\b"),
+    (("actionlint",), r"\bactionlint\b"),
+    (("zizmor",), r"\bzizmor\b"),
+    (("hadolint",), r"\bhadolint\b"),
+    (("markdownlint",), r"\bmarkdownlint\b"),
+    (("yamllint",), r"\byamllint\b"),
+    (("biome",), r"\bbiome\s+(?:check|lint|ci)\b"),
+    (("ktlint",), r"\bktlint\b"),
+    (("detekt",), r"\bdetekt\b"),
+    (("cargo",), r"\bcargo\s+fmt\b[^\n]*--check\b"),
+    (("vet",), r"\bgo\s+vet\b"),
+    (("staticcheck",), r"\bstaticcheck\b"),
+    (("pre-commit",), r"\bpre-commit\s+run\b"),
+    (("pytest",), r"\bpytest\b"),
+    (("py.test",), r"\bpy\.test\b"),
+    (("jest",), r"\bjest\b"),
+    (("vitest",), r"\bvitest\b"),
+    (("mocha",), r"\bmocha\b"),
+    (("phpunit",), r"\bphpunit\b"),
+    (("rspec",), r"\brspec\b"),
+    (("test",), r"\bgo\s+test\b"),
+    (("cargo",), r"\bcargo\s+(?:test|nextest)\b"),
+    (("dotnet",), r"\bdotnet\s+test\b"),
+    (("ctest",), r"\bctest\b"),
+    (("deno",), r"\bdeno\s+(?:test|lint|check)\b"),
+    (("playwright",), r"\bplaywright\s+test\b"),
+    (("cypress",), r"\bcypress\s+run\b"),
+    (("mypy",), r"\bmypy\b"),
+    (("pyright",), r"\bpyright\b"),
+    (("vue-tsc",), r"\bvue-tsc\b"),
+    (("tsc",), r"\btsc\b[^\n]*--noemit\b"),
+    (("flow",), r"\bflow\s+check\b"),
+    (("audit",), r"\b(?:npm|pnpm|yarn)\s+audit\b"),
+    (("pip-audit",), r"\bpip-audit\b"),
+    (("safety",), r"\bsafety\s+check\b"),
+    (("cargo",), r"\bcargo\s+(?:audit|deny)\b"),
+    (("bundle",), r"\bbundle[\s-]audit\b"),
+    (("govulncheck",), r"\bgovulncheck\b"),
+    (("osv-scanner",), r"\bosv-scanner\b"),
+    (("trivy",), r"\btrivy\b"),
+    (("grype",), r"\bgrype\b"),
+    (("snyk",), r"\bsnyk\s+(?:test|code|container|iac)\b"),
+    (("semgrep",), r"\bsemgrep\b"),
+    (("gitleaks",), r"\bgitleaks\b"),
+    (("trufflehog",), r"\btrufflehog\b"),
+    (("bandit",), r"\bbandit\b"),
+    (("checkov",), r"\bcheckov\b"),
+    (("tfsec",), r"\btfsec\b"),
+    (("npm", "yarn", "bun"),
+     r"\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:lint|test|typecheck|type-check|check)\b"),
+    (("make", "just", "tox", "nox", "rake", "mix"),
+     r"\b(?:make|just|tox|nox|rake|mix)\s+(?:-[es]\s+)?(?:lint|test|tests|check|typecheck)\b"),
+    (("mvn", "gradle"), r"\b(?:mvn|gradlew?|\./gradlew)\b[^\n]*\b(?:test|check|verify)\b"),
 )
 _GATE_KEYS = (
     "lint", "ruff", "flake8", "clippy", "rubocop", "prettier", "black", "isort", "check",
@@ -48,11 +102,12 @@ _GATE_KEYS = (
     "gitleaks", "trufflehog", "bandit", "checkov", "tfsec", "verify", "deno", "spec", "biome",
     "detekt", "phpunit",
 )
-_GATE_USES = lazy_compile(
-    r"codeql-action/analyze|trivy-action|snyk/actions|semgrep|gitleaks|golangci-lint-action"
-    r"|super-linter|reviewdog|pre-commit/action|clippy-check|anchore/scan-action|zizmor-action"
-    r"|actionlint|ruff-action|psf/black|dependency-review-action|eslint|mypy|pytest|scorecard"
-    r"|audit"
+#: Actions that check (matched as substrings of ``owner/repo[/path]``, lower-cased).
+_GATE_USES = (
+    "codeql-action/analyze", "trivy-action", "snyk/actions", "semgrep", "gitleaks",
+    "golangci-lint-action", "super-linter", "reviewdog", "pre-commit/action", "clippy-check",
+    "anchore/scan-action", "zizmor-action", "actionlint", "ruff-action", "psf/black",
+    "dependency-review-action", "eslint", "mypy", "pytest", "scorecard", "audit",
 )
 #: Step names that say "check" unambiguously (a step named "test" may only measure).
 _GATE_NAME = lazy_compile(
@@ -90,7 +145,7 @@ def is_gate(step: Step) -> bool:
     if any(has(_GATE_RUN, _GATE_KEYS, c.text) for c in commands(step)):
         return True
     uses = action_of(step)
-    if uses and _GATE_USES.search(uses):
+    if uses and any(map(uses.__contains__, _GATE_USES)):
         return True
     name = step.name or ""
     return bool(_GATE_NAME.search(name)) and not _NOT_GATE_NAME.search(name)

@@ -324,18 +324,23 @@ def _matches(regex: re.Pattern[str], finder: str | re.Pattern[str], text: str
 
 
 _Hit = tuple[str, int, int, str]
+_ALIAS = lazy_compile(r"\*[\w-]")
 
 
 def _named(ctx: Context) -> list[_Hit]:
     """Credential-looking values found by the name they are stored under."""
     hits: list[_Hit] = []
     root = ctx.doc.root
-    if root is not None:
-        _named_in(ctx.doc.text, root, None, None, None, set(), hits)
     text = ctx.doc.text
+    if root is not None:
+        # Only an alias (`*name`, its characters as libyaml reads them) shares a node.
+        seen: set[int] | None = set() if _ALIAS.search(text) is not None else None
+        _named_in(text, root, None, None, None, seen, hits)
     # Two searches of the whole text rule out almost every file (21 of 703 in the
     # corpus pass), cheaper than looking at each of its scripts.
-    if _ASSIGNS_CREDENTIAL.search(text) is None and _OPTION_CREDENTIAL.search(text) is None:
+    # (`in` runs at memory speed, the regex's scan for its `--` does not.)
+    if _ASSIGNS_CREDENTIAL.search(text) is None and (
+            "--" not in text or _OPTION_CREDENTIAL.search(text) is None):
         return hits
     for _job, step in steps_of(ctx):
         for scalar, _where in script_inputs(step, command_lines=True):
@@ -344,17 +349,18 @@ def _named(ctx: Context) -> list[_Hit]:
 
 
 def _named_in(text: str, node: Node, last: str | None, middle: str | None,
-              third: str | None, seen: set[int], hits: list[_Hit]) -> None:
+              third: str | None, seen: set[int] | None, hits: list[_Hit]) -> None:
     """Check the scalar values below ``node``, in document order.
 
     ``last``, ``middle`` and ``third`` are the last three steps of the path to ``node``
     (keys, or ``[]`` for a sequence item; None above the root): the checks need no more.
-    Mappings and sequences are visited once (an alias shares them); a scalar is
-    checked under each key it is stored under.
+    Mappings and sequences are visited once (an alias shares them; ``seen`` is None
+    when the file has no alias); a scalar is checked under each key it is stored under.
     """
-    if id(node) in seen:
-        return
-    seen.add(id(node))
+    if seen is not None:
+        if id(node) in seen:
+            return
+        seen.add(id(node))
     # `type() is` rather than isinstance: the loader makes exactly these classes, and
     # this loop runs for every node of every file.
     if type(node) is Mapping:
@@ -377,6 +383,11 @@ def _named_in(text: str, node: Node, last: str | None, middle: str | None,
                     kind = _key_kind(name)
                 if kind or ("://" in v and "@" in v):
                     _check_value(text, name, kind, value, v, last, hits)
+            elif type(value) is Sequence and seen is None:
+                # (Inline: most sequences hold scalars only, and need no call.)
+                for item in value.items:
+                    if type(item) is not Scalar:
+                        _named_in(text, item, "[]", key.text, last, None, hits)
             else:
                 _named_in(text, value, key.text, last, middle, seen, hits)
     elif type(node) is Sequence:
