@@ -87,18 +87,16 @@ def expressions_below(doc: Document, node: Node | None) -> Iterator[Expression]:
             yield from find_expressions(doc, n)
 
 
-def expressions_mention(doc: Document, words: tuple[str, ...]) -> bool:
-    """Whether the source of any ``${{ }}`` scalar of the file holds one of ``words``
-    (lower-case), in any case: a cheap test that lets a rule about certain contexts skip
-    a file that never names them (the loader lists those scalars while reading).
+def expressions_say(ctx: Context, words: tuple[str, ...]) -> bool:
+    """Whether the text of any of the file's ``${{ }}`` expressions holds one of
+    ``words`` (lower-case), in any case: a cheap test that lets a rule about certain
+    contexts skip a file that never names them.
 
-    The source, not the value: expressions are read from the source, and that of a
-    block scalar includes the comment after its `|`.
+    The expressions are the model's (``Workflow.expressions``, ``Action.expressions``):
+    every expression :func:`find_expressions` finds in any scalar of the file.
     """
-    source = doc.text
-    for scalar in doc.expression_scalars:
-        text = source[scalar.start : scalar.end].lower()
-        for word in words:
-            if word in text:
-                return True
-    return False
+    model = ctx.workflow if ctx.workflow is not None else ctx.action
+    if model is None:
+        return False
+    text = "\n".join([e.text for e in model.expressions]).lower()
+    return any(map(text.__contains__, words))

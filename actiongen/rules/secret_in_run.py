@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from actiongen.findings import Severity
 from actiongen.model.expressions import find_expressions
 from actiongen.model.flow import output_flows, secret_names
-from actiongen.rules._hygiene import expressions_mention, script_inputs, steps_of
+from actiongen.rules._hygiene import expressions_say, script_inputs, steps_of
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class SecretInRun(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         # A secret reaches an expression's result only by a path under `secrets` or as
         # `github.token` (or `github['token']`): a file naming neither has none.
-        if not expressions_mention(ctx.doc, ("secrets", "token")):
+        if not expressions_say(ctx, ("secrets", "token")):
             return
         for job, step in steps_of(ctx):
             for scalar, where in script_inputs(step, command_lines=True):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from actiongen.findings import Severity
 from actiongen.model.expressions import find_expressions
 from actiongen.model.flow import Flow, output_flows
-from actiongen.rules._hygiene import script_inputs, steps_of
+from actiongen.rules._hygiene import expressions_say, script_inputs, steps_of
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -124,6 +124,12 @@ class UntrustedInput(Rule):
     applies_to = frozenset({"workflow", "action"})
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        # A flow reaches an untrusted field only through a path `github.head_ref`,
+        # `github.event...` or `github.*` (`.*`, or an index that is not a string), or
+        # through `toJSON(github)`: a file whose expressions hold none of these words
+        # and characters has none.
+        if not expressions_say(ctx, ("head_ref", "event", "tojson", "*", "[")):
+            return
         for job, step in steps_of(ctx):
             for scalar, where in script_inputs(step):
                 if "${{" not in scalar.text:  # find_expressions would find none
