@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
 from actiongen.model.flow import output_flows
+from actiongen.rules._hygiene import expressions_say
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ class SecretsToJson(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         assert ctx.workflow is not None
+        # Only `toJSON` hands over the whole of `secrets`.
+        if not expressions_say(ctx, ("tojson",)):
+            return
         for expr in ctx.workflow.expressions:
             if "secrets" not in expr.text.lower():
                 continue
