@@ -489,6 +489,12 @@ def _opening_run_bound(text: str) -> int | None:
     return None
 
 
+def may_share_nodes(text: str) -> bool:
+    """Whether the document loaded from ``text`` may reach one node by two paths: only
+    an alias (``*name``, with the characters libyaml allows) makes a node shared."""
+    return _ALIAS.search(text) is not None
+
+
 def _after_boundary(pattern: Any, text: str) -> bool:
     """Whether ``pattern`` (starting with a literal: a fast scan) occurs at a token start."""
     for m in pattern.finditer(text):

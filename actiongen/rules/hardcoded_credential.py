@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
 from actiongen.lazyre import lazy_compile
-from actiongen.load import Mapping, Scalar, Sequence
+from actiongen.load import Mapping, Scalar, Sequence, may_share_nodes
 from actiongen.report.redact import redacted_form
 from actiongen.rules._hygiene import script_inputs, steps_of
 from actiongen.rules.base import Context, Rule
@@ -324,7 +324,6 @@ def _matches(regex: re.Pattern[str], finder: str | re.Pattern[str], text: str
 
 
 _Hit = tuple[str, int, int, str]
-_ALIAS = lazy_compile(r"\*[\w-]")
 
 
 def _named(ctx: Context) -> list[_Hit]:
@@ -333,8 +332,7 @@ def _named(ctx: Context) -> list[_Hit]:
     root = ctx.doc.root
     text = ctx.doc.text
     if root is not None:
-        # Only an alias (`*name`, its characters as libyaml reads them) shares a node.
-        seen: set[int] | None = set() if _ALIAS.search(text) is not None else None
+        seen: set[int] | None = set() if may_share_nodes(text) else None
         _named_in(text, root, None, None, None, seen, hits)
     # Two searches of the whole text rule out almost every file (21 of 703 in the
     # corpus pass), cheaper than looking at each of its scripts.
