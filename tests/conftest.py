@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# The outside tools come with the test extra, beside this interpreter: `.venv/bin/python
+# -m pytest` must find them (and run them for subprocesses) as an activated venv would,
+# rather than whatever else PATH holds (a pyenv shim that a sample's .python-version
+# sends to another Python, for one).
+_BIN = os.path.dirname(sys.executable)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join(filter(None, [_BIN, os.environ.get("PATH")]))
 
 
 def shared_path(*parts: str) -> Path:
