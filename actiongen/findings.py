@@ -21,7 +21,12 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r}; use error, warning or note") from None
 
     def __str__(self) -> str:
-        return self.name.lower()
+        # Reports call this for every finding: `self.name` is a slow descriptor.
+        return _NAMES[self]
+
+
+#: Severity names by value, as reports show them.
+_NAMES = ("", "note", "warning", "error")
 
 
 class Span(NamedTuple):
