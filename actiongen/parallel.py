@@ -116,11 +116,14 @@ def _slim(result: FileResult) -> FileResult:
     if not result.findings:
         result.lines = []
         return result
+    full = result.lines
     needed = {f.span.line for f in result.findings}
-    last = max(needed)
-    result.lines = [
-        line if number in needed else "" for number, line in enumerate(result.lines[:last], 1)
-    ]
+    last = min(max(needed), len(full))
+    lines = [""] * last  # filled where needed: no loop over every line of a long file
+    for number in needed:
+        if number <= last:
+            lines[number - 1] = full[number - 1]
+    result.lines = lines
     return result
 
 
