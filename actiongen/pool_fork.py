@@ -277,10 +277,10 @@ def _serve(
         whole = len(pending) - len(pending) % 4
         for at in range(0, whole, 4):
             path = files[int.from_bytes(pending[at : at + 4], "little")]
-            result = _slim(check_one(path, config, rules))
+            result = check_one(path, config, rules)
             try:
-                blob = marshal.dumps(_pack(result))
-            except ValueError:  # a plugin's finding holding something other than text
+                blob = marshal.dumps(_pack(_slim(result)))
+            except (AttributeError, TypeError, ValueError):  # a plugin's odd finding
                 blob = marshal.dumps(_pack(_failed(path, _UNSENDABLE)))
             answer = memoryview(len(blob).to_bytes(4, "little") + blob)
             while answer:
@@ -295,17 +295,23 @@ _Packed = tuple[str, list[tuple[Any, ...]], list[str], list[tuple[int, ...]]]
 
 
 _UNSENDABLE = (
-    "a rule reported a finding holding values other than text and numbers, which "
-    "cannot be sent from the worker process; the other files were checked"
+    "a rule reported a finding that is not made of text and numbers as findings are "
+    "(a plugin's, surely), so it cannot be reported; the other files were checked"
 )
 
 
 def _pack(result: FileResult) -> _Packed:
-    findings = [
-        (f.rule, int(f.severity), f.path, tuple(f.span), f.message, f.fix, f.job, f.step,
-         f.extra)
-        for f in result.findings
-    ]
+    """``result`` as plain tuples; ValueError when a finding is not what reports read
+    (a plugin's severity that is not a :class:`Severity`, a span of the wrong shape)."""
+    from actiongen.findings import Severity
+
+    findings = []
+    for f in result.findings:
+        span = tuple(f.span)
+        if type(f.severity) is not Severity or len(span) != 4:
+            raise ValueError("a finding that reports cannot read")
+        findings.append((f.rule, int(f.severity), f.path, span, f.message, f.fix, f.job,
+                         f.step, f.extra))
     return result.path, findings, result.lines, [tuple(s) for s in result.redactions]
 
 

@@ -521,11 +521,13 @@ def test_ctrl_c_stops_the_cli_with_no_stray_workers(tmp_path: Path) -> None:
     assert all(gone(pid) for pid in workers)
 
 
+@pytest.mark.parametrize("spoil", ["extra", "severity", "span"])
 def test_a_finding_that_cannot_cross_to_the_parent_becomes_a_finding(
-    tree: list[str], monkeypatch: pytest.MonkeyPatch
+    tree: list[str], monkeypatch: pytest.MonkeyPatch, spoil: str
 ) -> None:
     # Results travel from forked workers as plain tuples (marshal): a plugin's finding
-    # holding some other object costs its file one internal-error finding, not the run.
+    # holding some other object, a severity that is not one, or a span of the wrong
+    # shape costs its file one internal-error finding, not the run (nor a traceback).
     if parallel._start_method() != "fork":
         pytest.skip("replacing check_file in workers needs fork")
     real = engine.check_file
@@ -533,12 +535,18 @@ def test_a_finding_that_cannot_cross_to_the_parent_becomes_a_finding(
     def check_file(path: str, config: Config, rules: object) -> FileResult:
         result = real(path, config, rules)  # type: ignore[arg-type]
         if path == tree[3]:
-            result.findings[0].extra = {"object": object()}  # type: ignore[dict-item]
+            f = result.findings[0]
+            if spoil == "extra":
+                f.extra = {"object": object()}  # type: ignore[dict-item]
+            elif spoil == "severity":
+                f.severity = 7  # type: ignore[assignment]
+            else:
+                f.span = (1, 2, 3)  # type: ignore[assignment]
         return result
 
     monkeypatch.setattr(engine, "check_file", check_file)
     results = list(parallel.check_files(tree, Config(), all_rules(), jobs=2))
     assert [r.path for r in results] == tree
     [finding] = results[3].findings
-    assert finding.rule == "internal-error" and "cannot be sent" in finding.message
+    assert finding.rule == "internal-error" and "cannot be reported" in finding.message
     assert all(f.rule != "internal-error" for r in results[4:] for f in r.findings)
