@@ -93,19 +93,7 @@ def expressions_say(ctx: Context, words: tuple[str, ...]) -> bool:
     contexts skip a file that never names them.
 
     The expressions are the model's (``Workflow.expressions``, ``Action.expressions``):
-    every expression :func:`find_expressions` finds in any scalar of the file.
+    every expression :func:`find_expressions` finds in any scalar of the file, joined
+    once per file (:attr:`Context.expression_text`).
     """
-    global _TEXTS
-    known = _TEXTS
-    if known is not None and known[0] is ctx:
-        text = known[1]
-    else:
-        model = ctx.workflow if ctx.workflow is not None else ctx.action
-        text = "\n".join([e.text for e in model.expressions]).lower() if model else ""
-        _TEXTS = (ctx, text)
-    return any(map(text.__contains__, words))
-
-
-#: The file last asked about and its expressions' texts, lower-cased, one per line (a
-#: word never spans two): several rules ask about each file, one file at a time.
-_TEXTS: tuple[Context, str] | None = None
+    return any(map(ctx.expression_text.__contains__, words))

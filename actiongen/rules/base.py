@@ -59,6 +59,13 @@ class Context:
         return classify(self.workflow, self.config, self.graph)
 
     @cached_property
+    def expression_text(self) -> str:
+        """The texts of the file's ``${{ }}`` expressions, lower-cased, one per line:
+        several rules test it for words before reading the expressions themselves."""
+        model = self.workflow if self.workflow is not None else self.action
+        return "\n".join([e.text for e in model.expressions]).lower() if model else ""
+
+    @cached_property
     def graph(self) -> NeedsGraph:
         from actiongen.model.graph import NeedsGraph
 
