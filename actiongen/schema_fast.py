@@ -91,6 +91,12 @@ def _screen(schema: Any) -> None:
             raise Unsupported(f"keyword {key!r}")
 
 
+#: Public names for :mod:`actiongen.schema_errors`, which shares these semantics.
+TYPE_TESTS = _TYPES
+json_equal = _equal
+screen = _screen
+
+
 class _Applicators:
     """What both compilers share: ``$ref`` (compiled once; cycles go through a cell) and
     the logic keywords (allOf, anyOf, oneOf, not, if)."""

@@ -1,4 +1,7 @@
-"""Turning jsonschema errors into findings a person can act on.
+"""Turning schema errors into findings a person can act on.
+
+The errors are :mod:`actiongen.schema_errors`' (equal to jsonschema's, which tests hold
+them to) or, for a schema that module cannot walk, jsonschema's own.
 
 Each error names an instance path (``jobs/test/steps/2/with``) and the keyword that
 failed.  Here the path becomes words ("step 3 of job `test`"), the keyword becomes a
@@ -19,7 +22,7 @@ from actiongen.load import Mapping, Node, Scalar, Sequence
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from jsonschema.exceptions import ValidationError
+    from actiongen.schema_errors import SchemaError as ValidationError
 
     PathPart = str | int
 
@@ -272,7 +275,7 @@ class Explainer:
 
     def _flatten(self, errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
         # anyOf/oneOf list every branch's failure; keep the one that best explains it.
-        from jsonschema.exceptions import best_match
+        from actiongen.schema_errors import best_match
 
         for error in errors:
             if error.validator in ("anyOf", "oneOf") and error.context and not (

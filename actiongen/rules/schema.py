@@ -13,11 +13,11 @@ from actiongen.rules.base import Context, Rule
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
     from actiongen.findings import Finding
     from actiongen.load import Node
+    from actiongen.schema_errors import ErrorWalker, SchemaError
 
 #: Schema file for each kind of file the checker reads.
 SCHEMA_FILES = {"workflow": "workflow.schema.json", "action": "action.schema.json"}
@@ -65,19 +65,37 @@ def node_is_valid(kind: str, root: Node) -> bool:
 
 @cache
 def full_validator(kind: str) -> Validator:
-    """jsonschema's validator: the authority, used to explain invalid files."""
+    """jsonschema's validator: the authority (in tests, and for schemas the walker lacks)."""
     from jsonschema import Draft202012Validator
 
     validator: Validator = Draft202012Validator(load_schema(kind))
     return validator
 
 
-def schema_errors(kind: str, data: Any) -> list[ValidationError]:
-    """jsonschema's errors for ``data``; empty without importing jsonschema when valid."""
+@cache
+def error_walker(kind: str) -> ErrorWalker:
+    """jsonschema's errors without importing it (see :mod:`actiongen.schema_errors`)."""
+    from actiongen.schema_errors import ErrorWalker
+
+    return ErrorWalker(load_schema(kind))
+
+
+def schema_errors(kind: str, data: Any) -> list[SchemaError]:
+    """jsonschema's errors for ``data``, sorted by path; empty when ``data`` is valid.
+
+    Neither answer imports jsonschema unless the schema uses a keyword this package's
+    evaluators lack; jsonschema itself answers then.
+    """
+    from actiongen.schema_fast import Unsupported
+
     fast = fast_validator(kind)
     if fast is not None and fast(data):
         return []
-    return sorted(full_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    try:
+        errors: list[Any] = list(error_walker(kind).iter_errors(data))
+    except Unsupported:
+        errors = list(full_validator(kind).iter_errors(data))
+    return sorted(errors, key=lambda e: list(map(str, e.path)))
 
 
 class Schema(Rule):
