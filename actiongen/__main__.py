@@ -1,3 +1,3 @@
-from actiongen.cli import main
+from actiongen.cli import entry
 
-raise SystemExit(main())
+entry()

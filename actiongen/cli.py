@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from actiongen import __version__
 
@@ -107,3 +107,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     return code
+
+
+def entry() -> NoReturn:
+    """The installed ``actiongen`` command (and ``python -m actiongen``): :func:`main`,
+    then an exit that does not free the heap object by object.
+
+    Tearing down the interpreter after a corpus-sized check frees every finding, line
+    and cached object one at a time: ~20 ms, a twentieth of the run, for memory the
+    operating system takes back at once.  Output is flushed and atexit handlers run
+    first, as at a normal exit; with a thread still running, the exit is the normal one.
+    """
+    code = main()
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream
+            code = code or 1
+    os._exit(code)

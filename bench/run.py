@@ -172,9 +172,9 @@ class Bench:
 
     def actiongen(self, *args: str) -> list[str]:
         # What the installed `actiongen` command runs (pip's console-script launcher
-        # calls actiongen.cli.main), with this source tree on PYTHONPATH; `python -m
+        # calls actiongen.cli.entry), with this source tree on PYTHONPATH; `python -m
         # actiongen` would add runpy's imports, which that command does not pay.
-        launcher = "import sys; from actiongen.cli import main; sys.exit(main())"
+        launcher = "from actiongen.cli import entry; entry()"
         return [sys.executable, "-c", launcher, "check", "--no-progress", *args]
 
     def run_case(self, entries: list[Entry], repeat: int | None = None) -> None:

@@ -240,3 +240,25 @@ def test_a_check_does_not_import_pathlib(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code, str(workflow)], capture_output=True,
                           text=True, check=False, cwd=tmp_path, env=env)
     assert proc.stderr.strip().splitlines()[-1] == "False", proc.stderr
+
+
+def test_the_installed_command_exits_quickly_but_completely(tmp_path: Path) -> None:
+    # `entry` skips freeing the heap at exit; everything a normal exit does for the
+    # user must still happen: the exit code, flushed output, atexit handlers.
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+        "from actiongen.cli import entry\n"
+        "sys.argv = ['actiongen', 'check', '--no-progress', '--format', 'json', sys.argv[1]]\n"
+        "entry()\n"
+    )
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs:\n  t:\n    runs-on: x\n    steps: [{run: 'true'}]\n",
+                        encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", code, str(workflow)], capture_output=True,
+                          text=True, check=False, cwd=tmp_path, env=env)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)  # all of it, flushed
+    assert {f["rule"] for f in report["findings"]} >= {"timeout-missing", "permissions-missing"}
+    assert proc.stderr.strip() == "atexit ran"
