@@ -96,6 +96,7 @@ class SarifReporter:
     def __init__(self, *, root: str | None = None, rules: Sequence[type[Rule]] = ()) -> None:
         self.root = root
         self.rules = rules
+        self._locations: dict[str, dict[str, Any]] = {}
 
     def _descriptors(
         self, results: Sequence[FileResult]
@@ -117,10 +118,16 @@ class SarifReporter:
         return descriptors, {d["id"]: i for i, d in enumerate(descriptors)}
 
     def _location(self, path: str) -> dict[str, Any]:
-        rel = relative_path(path, self.root)
-        if rel is None:
-            return {"uri": Path(path).resolve().as_uri()}
-        return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+        # Once per file, not per finding: resolving a path stats each of its parts.
+        known = self._locations.get(path)
+        if known is None:
+            rel = relative_path(path, self.root)
+            if rel is None:
+                known = {"uri": Path(path).resolve().as_uri()}
+            else:
+                known = {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+            self._locations[path] = known
+        return dict(known)
 
     def _result(self, f: Finding, result: FileResult, index: dict[str, int],
                 seen: dict[tuple[str, str, str], int]) -> dict[str, Any]:
