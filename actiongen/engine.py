@@ -213,7 +213,8 @@ def check_document(
             findings.append(_internal(doc.path, rule_cls.id, _format_exc()))
     findings = _apply_suppressions(doc, findings, config, ran)
     findings.sort(key=Finding.sort_key)
-    return FileResult(doc.path, findings, doc.lines, ctx.redactions)
+    # Reports read lines only to show findings: most files have none, and need no split.
+    return FileResult(doc.path, findings, doc.lines if findings else [], ctx.redactions)
 
 
 #: Rules that read the file itself, not the model: they run on files with no model too.
