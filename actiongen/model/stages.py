@@ -390,16 +390,19 @@ def _with_environment(job: Job, named: tuple[NameVerdict, str] | None,
         v, where = named  # a bot's job ("report", "backport") holding its token in one
         return StageInfo("other", f"its {where} says `{v.word}`, and environment `{env}` is "
                          "not a deploy target", "name")
-    if named is not None and named[0].strong and not ev.deploy:
+    # The steps are read last in each test: a long deploy script costs the most, and a
+    # job named `deploy` needs no look at them.
+    if named is not None and named[0].strong:
         v, where = named
-        if v.word in ("gate", "gates", "approval", "approve"):
-            return StageInfo("other", f"an approval gate: its {where} says `{v.word}` and "
-                             f"environment `{env}` holds the approval", "environment")
-        if v.stage in ("commit", "build", "test", "other"):
+        gate = v.word in ("gate", "gates", "approval", "approve")
+        if (gate or v.stage in ("commit", "build", "test", "other")) and not ev.deploy:
+            if gate:
+                return StageInfo("other", f"an approval gate: its {where} says `{v.word}` and "
+                                 f"environment `{env}` holds the approval", "environment")
             return StageInfo(v.stage, f"its {where} says `{v.word}`; environment `{env}` only "
                              "lends it secrets (no step deploys)", "name")
-    if (named is not None and named[0].stage != "deploy" and not ev.deploy
-            and not _deploy_target(env)):
+    if (named is not None and named[0].stage != "deploy" and not _deploy_target(env)
+            and not ev.deploy):
         v, where = named
         return StageInfo(v.stage, f"its {where} says `{v.word}`, and environment `{env}` is not "
                          "a deploy target (no step deploys)", "name")
@@ -472,13 +475,14 @@ def _checks_of_output(graph: NeedsGraph, out: dict[str, StageInfo],
     """A job named only as a check ("check-wheels", "verify-tarball") that waits for
     build or test jobs, and runs no linter, checks their output: a test."""
     for job_id, info in out.items():
-        if info.stage != "commit" or info.basis != "name" or evidence[job_id].commit:
+        if info.stage != "commit" or info.basis != "name":
             continue
         named = names[job_id]
         if named is None or named[0].strong:
             continue
         inputs = [j for j in graph.needs.get(job_id, ()) if out[j].stage in ("build", "test")]
-        if inputs:
+        # The steps last: reading them costs the most.
+        if inputs and not evidence[job_id].commit:
             out[job_id] = StageInfo(
                 "test", f"its {named[1]} says `{named[0].word}` and it checks the output of "
                 f"{out[inputs[0]].stage} job `{inputs[0]}`", "graph")
