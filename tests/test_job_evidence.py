@@ -80,14 +80,18 @@ def _corpus_scripts() -> list[str]:
 
 
 def _check_keywords(alternatives: Alternatives, texts: Iterable[str]) -> None:
-    """Every match of a branch holds one of the branch's keywords (the gate is sound)."""
-    for keys, pattern in alternatives.branches:
+    """Every match of a branch holds one of the branch's keywords, and one of each of
+    its further groups (the gate is sound)."""
+    for i, (keys, pattern) in enumerate(alternatives.branches):
         branch = re.compile(pattern, alternatives._flags)
+        groups = (keys, *alternatives.also(i))
         for text in texts:
             if any(c in text for c in "\u0130\u0131\u017f\u212a"):
                 continue  # letters that fold to ASCII: such text tries every branch
             for m in branch.finditer(text):
-                assert any(k in m.group(0).lower() for k in keys), (pattern, m.group(0))
+                found = m.group(0).lower()
+                for group in groups:
+                    assert any(k in found for k in group), (pattern, m.group(0), group)
 
 
 def _check_alternatives(alternatives: Alternatives, texts: Iterable[str]) -> None:

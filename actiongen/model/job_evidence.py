@@ -32,6 +32,11 @@ def folded(text: str) -> str | None:
     return text.lower()
 
 
+#: A branch of :class:`Alternatives`: ``(keys, pattern)``, or ``(keys, pattern, also)``.
+Branch = (tuple[tuple[str, ...], str]
+          | tuple[tuple[str, ...], str, tuple[tuple[str, ...], ...]])
+
+
 class Alternatives:
     """A regex alternation kept as its branches, each compiled and tried only when one
     of its keywords occurs in the text.
@@ -46,19 +51,29 @@ class Alternatives:
     call for, and a long script is searched only by the branches it names.
     """
 
-    __slots__ = ("_by_key", "_compiled", "_flags", "_folds", "branches")
+    __slots__ = ("_also", "_by_key", "_compiled", "_flags", "_folds", "branches")
 
-    def __init__(self, flags: int, *branches: tuple[tuple[str, ...], str]) -> None:
-        self.branches = branches
+    def __init__(self, flags: int, *branches: Branch) -> None:
+        #: ``(keys, pattern)`` per branch.
+        self.branches = tuple((b[0], b[1]) for b in branches)
+        #: Per branch: more groups of substrings, each of which every match holds one
+        #: of too (``go\s+test`` holds "go" as well as "test"): a branch is only
+        #: compiled and tried when all its groups are in the text.
+        self._also: tuple[tuple[tuple[str, ...], ...], ...] = tuple(
+            b[2] if len(b) == 3 else () for b in branches)
         self._flags = flags
         #: Case-insensitive: only ASCII text is sure to hold a match's keywords in lower case.
         self._folds = bool(flags & re.IGNORECASE)
         self._compiled: dict[int, re.Pattern[str]] = {}
         by_key: dict[str, list[int]] = {}
-        for i, (keys, _) in enumerate(branches):
+        for i, (keys, _) in enumerate(self.branches):
             for k in keys:
                 by_key.setdefault(k, []).append(i)
         self._by_key = by_key
+
+    def also(self, i: int) -> tuple[tuple[str, ...], ...]:
+        """The further substring groups of branch ``i`` (see ``_also``; used by the tests)."""
+        return self._also[i]
 
     def joined(self) -> str:
         """The whole alternation (what the branches stand for; used by the tests)."""
@@ -87,7 +102,9 @@ class Alternatives:
             indices = set()
             for key in keys:
                 indices.update(by_key[key])
-        return [self._pattern(i) for i in sorted(indices)]
+        also = self._also
+        return [self._pattern(i) for i in sorted(indices)
+                if not also[i] or all(any(map(lowered.__contains__, group)) for group in also[i])]
 
     def matches(self, text: str, lowered: str | None = None) -> bool:
         """Some branch matches somewhere in ``text``."""
@@ -135,8 +152,7 @@ class _Commands:
 
     __slots__ = ("_lines", "alternatives", "keywords")
 
-    def __init__(self, keywords: tuple[str, ...],
-                 *branches: tuple[tuple[str, ...], str]) -> None:
+    def __init__(self, keywords: tuple[str, ...], *branches: Branch) -> None:
         self.keywords = keywords
         self.alternatives = Alternatives(0, *branches)
         #: line -> the command found in it: lines repeat across steps and workflows.
@@ -190,43 +206,51 @@ _DEPLOY_RUN = _Commands(
     ("publish", "deploy", "release", "push", "twine", "imagetools", "crane", "skopeo", "oras",
      "kubectl", "helm", "terraform", "pulumi", "railway", "vercel", "aws", "gsutil",
      "ghp-import", "ansible"),
-    (("publish",), r"(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b(?![^\n]*--dry-run)"),
+    (("publish",), r"(?:npm|pnpm|yarn|bun)\s+(?:npm\s+)?publish\b(?![^\n]*--dry-run)",
+     (("npm", "yarn", "bun"),)),
     (("npm", "yarn", "bun", "make", "just", "task", "rake", "mix"),
-     r"(?:npm|pnpm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?(?:deploy|publish|release)\b"),
-    (("publish",), r"(?:cargo|uv|poetry|flit|hatch|pdm)\s+publish\b(?![^\n]*--dry-run)"),
-    (("twine",), r"twine\s+upload\b"),
-    (("gem",), r"gem\s+push\b"),
-    (("nuget",), r"(?:dotnet\s+)?nuget\s+push\b"),
-    (("publish",), r"(?:vsce|ovsx)\s+publish\b"),
-    (("docker",), r"docker\s+(?:image\s+|manifest\s+)?push\b"),
-    (("--push",), r"docker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b"),
+     r"(?:npm|pnpm|yarn|bun|make|just|task|rake|mix)\s+(?:run\s+)?(?:deploy|publish|release)\b",
+     (("deploy", "publish", "release"),)),
+    (("publish",), r"(?:cargo|uv|poetry|flit|hatch|pdm)\s+publish\b(?![^\n]*--dry-run)",
+     (("cargo", "uv", "poetry", "flit", "hatch", "pdm"),)),
+    (("twine",), r"twine\s+upload\b", (("upload",),)),
+    (("gem",), r"gem\s+push\b", (("push",),)),
+    (("nuget",), r"(?:dotnet\s+)?nuget\s+push\b", (("push",),)),
+    (("publish",), r"(?:vsce|ovsx)\s+publish\b", (("vsce", "ovsx"),)),
+    (("docker",), r"docker\s+(?:image\s+|manifest\s+)?push\b", (("push",),)),
+    (("--push",), r"docker\s+buildx\s+(?:build|bake)\b[^\n]*--push\b", (("buildx",),)),
     (("imagetools",), r"docker\s+buildx\s+imagetools\s+create\b"),
-    (("crane", "skopeo", "oras"), r"(?:crane|skopeo|oras)\s+(?:push|copy)\b"),
-    (("release",), r"gh\s+release\s+(?:create|upload)\b"),
-    (("publish",), r"(?:changeset|lerna)\s+publish\b"),
+    (("crane", "skopeo", "oras"), r"(?:crane|skopeo|oras)\s+(?:push|copy)\b",
+     (("push", "copy"),)),
+    (("release",), r"gh\s+release\s+(?:create|upload)\b", (("create", "upload"),)),
+    (("publish",), r"(?:changeset|lerna)\s+publish\b", (("changeset", "lerna"),)),
     (("semantic-release",), r"semantic-release\b"),
     (("goreleaser",), r"goreleaser\s+release\b"),
-    (("mvn",), r"mvn\b[^\n]*\bdeploy\b"),
-    (("publish",), r"gradlew?\b[^\n]*\bpublish(?!\w*mavenlocal)\w*"),
+    (("mvn",), r"mvn\b[^\n]*\bdeploy\b", (("deploy",),)),
+    (("publish",), r"gradlew?\b[^\n]*\bpublish(?!\w*mavenlocal)\w*", (("gradle",),)),
     (("kubectl",), r"kubectl\s+(?:-\S+\s+)*(?:apply|set\s+image|replace|rollout\s+restart)\b"),
-    (("helm",), r"helm(?:file)?\s+(?:\S+\s+)*?(?:upgrade|install|push)\b"),
-    (("terraform",), r"terraform\s+apply\b"),
+    (("helm",), r"helm(?:file)?\s+(?:\S+\s+)*?(?:upgrade|install|push)\b",
+     (("upgrade", "install", "push"),)),
+    (("terraform",), r"terraform\s+apply\b", (("apply",),)),
     (("pulumi",), r"pulumi\s+up\b"),
-    (("cdk",), r"cdk\s+deploy\b"),
+    (("cdk",), r"cdk\s+deploy\b", (("deploy",),)),
     (("sam", "serverless", "sls", "firebase", "netlify", "fly", "kamal"),
-     r"(?:sam|serverless|sls|firebase|netlify|fly|flyctl|kamal)\s+deploy\b"),
+     r"(?:sam|serverless|sls|firebase|netlify|fly|flyctl|kamal)\s+deploy\b",
+     (("deploy",),)),
     (("wrangler",), r"wrangler\s+(?:pages\s+)?(?:deploy|publish)\b"),
     (("railway",), r"railway\s+up\b"),
     (("vercel",), r"vercel\b[^\n]*(?:--prod\b|\bdeploy\b)"),
-    (("gcloud",), r"gcloud\s+(?:\S+\s+)*?deploy\b"),
-    (("az",), r"az\s+\S+[^\n]*\bdeploy\b"),
+    (("gcloud",), r"gcloud\s+(?:\S+\s+)*?deploy\b", (("deploy",),)),
+    (("az",), r"az\s+\S+[^\n]*\bdeploy\b", (("deploy",),)),
     (("aws",), r"aws\s+(?:s3\s+(?:sync|cp)|ecs\s+update-service|lambda\s+update-function-code"
-               r"|cloudformation\s+deploy|deploy)\b"),
-    (("gsutil",), r"gsutil\s+(?:-\S+\s+)*(?:cp|rsync)\b"),
+               r"|cloudformation\s+deploy|deploy)\b",
+     (("s3", "ecs", "lambda", "cloudformation", "deploy"),)),
+    (("gsutil",), r"gsutil\s+(?:-\S+\s+)*(?:cp|rsync)\b", (("cp", "rsync"),)),
     (("mkdocs",), r"mkdocs\s+gh-deploy\b"),
     (("ghp-import",), r"ghp-import\b"),
     (("ansible-playbook",), r"ansible-playbook\b"),
-    (("heroku", "dokku"), r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b"),
+    (("heroku", "dokku"), r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b",
+     (("git",), ("push",))),
 )
 #: A deploy, publish or release script run by path (``./scripts/release.sh``).
 _DEPLOY_SCRIPT = lazy_compile(r"(?:deploy|publish|release)[\w-]*\.(?:sh|py|js|mjs|ts|rb)\b")
@@ -282,28 +306,31 @@ _TEST_RUN = _Commands(
     (("nextest",), r"nextest\b"),
     (("codecov",), r"codecov\b"),
     (("valgrind",), r"valgrind\b"),
-    (("playwright",), r"playwright\s+test\b"),
-    (("cypress",), r"cypress\s+run\b"),
-    (("coverage",), r"coverage\s+run\b"),
-    (("test",), r"go\s+test\b"),
-    (("dotnet",), r"dotnet\s+test\b"),
-    (("swift",), r"swift\s+test\b"),
-    (("test",), r"mix\s+test\b"),
-    (("deno",), r"deno\s+test\b"),
-    (("test",), r"bun\s+test\b"),
-    (("rails",), r"rails\s+test\b"),
-    (("rake",), r"rake\s+(?:test|spec)\b"),
-    (("meson",), r"meson\s+test\b"),
-    (("bazel",), r"bazel\s+test\b"),
-    (("cargo",), r"cargo\s+(?:test|miri|fuzz|bench|llvm-cov|tarpaulin)\b"),
-    (("test",), r"python3?\s+-m\s+(?:unittest|pytest)\b"),
+    (("playwright",), r"playwright\s+test\b", (("test",),)),
+    (("cypress",), r"cypress\s+run\b", (("run",),)),
+    (("coverage",), r"coverage\s+run\b", (("run",),)),
+    (("test",), r"go\s+test\b", (("go",),)),
+    (("dotnet",), r"dotnet\s+test\b", (("test",),)),
+    (("swift",), r"swift\s+test\b", (("test",),)),
+    (("test",), r"mix\s+test\b", (("mix",),)),
+    (("deno",), r"deno\s+test\b", (("test",),)),
+    (("test",), r"bun\s+test\b", (("bun",),)),
+    (("rails",), r"rails\s+test\b", (("test",),)),
+    (("rake",), r"rake\s+(?:test|spec)\b", (("test", "spec"),)),
+    (("meson",), r"meson\s+test\b", (("test",),)),
+    (("bazel",), r"bazel\s+test\b", (("test",),)),
+    (("cargo",), r"cargo\s+(?:test|miri|fuzz|bench|llvm-cov|tarpaulin)\b",
+     (("test", "miri", "fuzz", "bench", "llvm-cov", "tarpaulin"),)),
+    (("test",), r"python3?\s+-m\s+(?:unittest|pytest)\b", (("python",),)),
     (("test", "e2e", "coverage", "bench"),
-     r"(?:npm|pnpm|yarn)\s+(?:run\s+)?(?:test|e2e|coverage|bench)[\w:-]*"),
-    (("npx",), r"npx\s+(?:jest|vitest|playwright\s+test|cypress)\b"),
-    (("mvn",), r"mvn\b[^\n]*\b(?:test|verify)\b"),
-    (("gradle",), r"gradlew?\b[^\n]*\b(?:test|check)\b"),
-    (("make",), r"make\s+(?:tests?[\w-]*|check(?![\w-]))"),
-    (("test",), r"hatch\s+(?:run\s+)?test\b"),
+     r"(?:npm|pnpm|yarn)\s+(?:run\s+)?(?:test|e2e|coverage|bench)[\w:-]*",
+     (("npm", "yarn"),)),
+    (("npx",), r"npx\s+(?:jest|vitest|playwright\s+test|cypress)\b",
+     (("jest", "vitest", "playwright", "cypress"),)),
+    (("mvn",), r"mvn\b[^\n]*\b(?:test|verify)\b", (("test", "verify"),)),
+    (("gradle",), r"gradlew?\b[^\n]*\b(?:test|check)\b", (("test", "check"),)),
+    (("make",), r"make\s+(?:tests?[\w-]*|check(?![\w-]))", (("test", "check"),)),
+    (("test",), r"hatch\s+(?:run\s+)?test\b", (("hatch",),)),
 )
 _TEST_USES = (
     "codecov/", "coverallsapp", "codeql-action/analyze", "cypress-io/github-action", "snyk/",
@@ -315,11 +342,13 @@ _LOCAL_TEST_USES = lazy_compile(r"\./[\w./-]*\btests?\b")
 _BUILD_RUN = _Commands(
     ("build", "dist", "auditable", "pyinstaller", "webpack", "hugo", "mvn", "assemble",
      "compile", "make", "publish"),
-    (("build",), r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?build[\w:-]*"),
-    (("cargo",), r"cargo\s+(?:build|dist|auditable)\b"),
-    (("build",), r"go\s+build\b"),
-    (("build",), r"python3?\s+-m\s+build\b"),
-    (("build",), r"(?:uv|poetry|hatch|flit|maturin|pdm)\s+build\b"),
+    (("build",), r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?build[\w:-]*",
+     (("npm", "yarn", "bun"),)),
+    (("cargo",), r"cargo\s+(?:build|dist|auditable)\b", (("build", "dist", "auditable"),)),
+    (("build",), r"go\s+build\b", (("go",),)),
+    (("build",), r"python3?\s+-m\s+build\b", (("python",),)),
+    (("build",), r"(?:uv|poetry|hatch|flit|maturin|pdm)\s+build\b",
+     (("uv", "poetry", "hatch", "flit", "maturin", "pdm"),)),
     (("cibuildwheel",), r"cibuildwheel\b"),
     (("pyinstaller",), r"pyinstaller\b"),
     (("buildah",), r"buildah\b"),
@@ -328,14 +357,16 @@ _BUILD_RUN = _Commands(
     (("webpack",), r"webpack\b"),
     (("sphinx-build",), r"sphinx-build\b"),
     (("hugo",), r"hugo\b"),
-    (("build",), r"(?:docker|podman)\s+(?:buildx\s+)?build\b"),
-    (("mvn",), r"mvn\b[^\n]*\b(?:package|install)\b"),
-    (("gradle",), r"gradlew?\b[^\n]*\b(?:build|assemble)\w*"),
-    (("build",), r"cmake\s+--build\b"),
-    (("compile",), r"meson\s+compile\b"),
-    (("dotnet",), r"dotnet\s+(?:build|publish)\b"),
+    (("build",), r"(?:docker|podman)\s+(?:buildx\s+)?build\b", (("docker", "podman"),)),
+    (("mvn",), r"mvn\b[^\n]*\b(?:package|install)\b", (("package", "install"),)),
+    (("gradle",), r"gradlew?\b[^\n]*\b(?:build|assemble)\w*", (("build", "assemble"),)),
+    (("build",), r"cmake\s+--build\b", (("cmake",),)),
+    (("compile",), r"meson\s+compile\b", (("meson",),)),
+    (("dotnet",), r"dotnet\s+(?:build|publish)\b", (("build", "publish"),)),
     (("build",),
-     r"(?:vite|next|nuxt|jekyll|mkdocs|gem|bazel|zig|swift|wasm-pack|goreleaser)\s+build\b"),
+     r"(?:vite|next|nuxt|jekyll|mkdocs|gem|bazel|zig|swift|wasm-pack|goreleaser)\s+build\b",
+     (("vite", "next", "nuxt", "jekyll", "mkdocs", "gem", "bazel", "zig", "swift",
+       "wasm-pack", "goreleaser"),)),
     (("make",), r"(?:^|&&|;)\s*make\b(?!.*\b(?:test|check|lint|format|deploy|publish|release)\b)"),
 )
 _BUILD_USES = (
@@ -375,14 +406,16 @@ _COMMIT_RUN = _Commands(
     (("cspell",), r"cspell\b"),
     (("commitlint",), r"commitlint\b"),
     (("stylelint",), r"stylelint\b"),
-    (("tsc",), r"tsc\b[^\n]*--noemit"),
-    (("cargo",), r"cargo\s+(?:fmt|clippy|check)\b"),
-    (("vet",), r"go\s+vet\b"),
-    (("biome",), r"biome\s+(?:check|lint|format|ci)\b"),
+    (("tsc",), r"tsc\b[^\n]*--noemit", (("--noemit",),)),
+    (("cargo",), r"cargo\s+(?:fmt|clippy|check)\b", (("fmt", "clippy", "check"),)),
+    (("vet",), r"go\s+vet\b", (("go",),)),
+    (("biome",), r"biome\s+(?:check|lint|format|ci)\b",
+     (("check", "lint", "format", "ci"),)),
     (("lint", "format", "fmt", "type", "prettier", "tsc"),
      r"(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:lint|format|fmt|typecheck|type-check|check-types"
-     r"|prettier|tsc)[\w:-]*"),
-    (("make",), r"make\s+(?:lint|format|fmt)\b"),
+     r"|prettier|tsc)[\w:-]*",
+     (("npm", "yarn", "bun"),)),
+    (("make",), r"make\s+(?:lint|format|fmt)\b", (("lint", "format", "fmt"),)),
 )
 _COMMIT_USES = (
     "pre-commit/action", "golangci-lint-action", "super-linter", "reviewdog", "crate-ci/typos",
@@ -395,10 +428,11 @@ _VERIFY_RUN = _Commands(
     ("curl", "wget", "smoke", "health", "k6", "newman", "lighthouse"),
     (("curl", "wget"),
      r"(?:curl|wget)\b(?![^\n]*(?:localhost|127\.0\.0\.1|0\.0\.0\.0))"
-     r"[^\n]*https?://[^\s'\"]*(?:health|ready|alive|liveness|/status|/ping)"),
+     r"[^\n]*https?://[^\s'\"]*(?:health|ready|alive|liveness|/status|/ping)",
+     (("http",), ("health", "ready", "alive", "liveness", "/status", "/ping"))),
     (("smoke", "health"), r"(?:smoke[-_:]?tests?|health[-_]?checks?)\b"),
-    (("k6",), r"k6\s+run\b"),
-    (("newman",), r"newman\s+run\b"),
+    (("k6",), r"k6\s+run\b", (("run",),)),
+    (("newman",), r"newman\s+run\b", (("run",),)),
     (("lighthouse",), r"lighthouse\b"),
 )
 _VERIFY_USES = ("health", "smoke", "uptime", "lighthouse", "grafana/k6", "url-check")
