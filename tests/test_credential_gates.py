@@ -76,6 +76,24 @@ def test_script_gates_hide_no_assignment() -> None:
     assert found > 5_000  # the generator makes both kinds, or the test proves little
 
 
+def test_script_gate_passes_every_reported_script() -> None:
+    # In a file that passes the file-level searches, a script is searched only when the
+    # same searches, bounded to it, match: whatever surrounds it.
+    rng = random.Random(20251127)
+    found = 0
+    for _ in range(10_000):
+        before, script, after = _script(rng), _script(rng), _script(rng)
+        text = before + "\nx: |\n  " + script + "\n" + after
+        start = len(before) + 7
+        hits: list[Any] = []
+        hc._script_assignments(text, cast(Any, _Scalar(start, start + len(script))), hits)
+        if not hits:
+            continue
+        found += 1
+        assert hc._may_assign(text, start, start + len(script)), script
+    assert found > 2_000
+
+
 def test_url_gate_hides_no_password() -> None:
     rng = random.Random(7)
     parts = ["https://", "postgres://", "user", ":", "@", "Zr7Qm2Kx9Lp4Vw8N", "pass", "/", " ",

@@ -38,11 +38,13 @@ if TYPE_CHECKING:
 #: comments): each issuer gives its tokens a fixed prefix for exactly this purpose.
 #: Each entry: kind, pattern, the group holding the random part (which a placeholder
 #: check looks at), and a finder: the literal prefix every match starts with (or a
-#: pattern of a few characters matching it).  The patterns start with look-behinds,
+#: pattern of a few characters matching it, or a literal every match holds with the
+#: texts that may come before it in a match).  The patterns start with look-behinds,
 #: which keep the regex engine from skipping ahead to the prefix; a literal search
 #: runs at memory speed, so each pattern is tried only where its finder stops (see
 #: :func:`_matches`).
-PATTERNS: tuple[tuple[str, re.Pattern[str], int, str | re.Pattern[str]], ...] = (
+_Finder = str | re.Pattern[str] | tuple[str, tuple[str, ...]]
+PATTERNS: tuple[tuple[str, re.Pattern[str], int, _Finder], ...] = (
     (
         "AWS access key id",
         lazy_compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)([A-Z0-9]{16})(?![A-Za-z0-9])"),
@@ -77,7 +79,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], int, str | re.Pattern[str]], ...] = 
         "Slack webhook URL",
         lazy_compile(r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/"
                      r"([A-Za-z0-9_/\-]{20,})"),
-        1, lazy_compile(r"https?://hooks\.slack\.com/"),
+        # (The long literal is found faster than the pattern's `h` would be.)
+        1, ("://hooks.slack.com/", ("https", "http")),
     ),
     (
         "private key",
@@ -292,15 +295,18 @@ def _shaped(text: str) -> Iterator[tuple[str, int, int]]:
             yield kind, m.start(), m.end()
 
 
-def _matches(regex: re.Pattern[str], finder: str | re.Pattern[str], text: str
-             ) -> Iterator[re.Match[str]]:
+def _matches(regex: re.Pattern[str], finder: _Finder, text: str) -> Iterator[re.Match[str]]:
     """``regex.finditer(text)``, given that every match starts where ``finder`` (a
-    literal, or a pattern of a few characters) is found.
+    literal, or a pattern of a few characters) is found, or, for a ``(literal, heads)``
+    finder, starts with one of ``heads`` followed by ``literal``.
 
     Matching at a position still sees the text before it, so look-behinds hold.
     """
     # (`regex.match` is looked up only at a candidate: the patterns compile on first
     # use, and most files never need them.)
+    if isinstance(finder, tuple):
+        yield from _matches_behind(regex, finder[0], finder[1], text)
+        return
     if isinstance(finder, str):
         find = text.find
         at = find(finder)
@@ -323,6 +329,25 @@ def _matches(regex: re.Pattern[str], finder: str | re.Pattern[str], text: str
         pos = m.end()  # never empty: every match holds its finder's text
 
 
+def _matches_behind(regex: re.Pattern[str], literal: str, heads: tuple[str, ...], text: str
+                    ) -> Iterator[re.Match[str]]:
+    """:func:`_matches` for a match that starts with one of ``heads`` (at most one fits
+    a place: none is another's suffix) followed by ``literal``; matches do not overlap."""
+    find = text.find
+    pos = 0  # where the next match may start: the end of the last one
+    at = find(literal)
+    while at != -1:
+        for head in heads:
+            start = at - len(head)
+            if start >= pos and text.startswith(head, start):
+                m = regex.match(text, start)
+                if m is not None:
+                    yield m
+                    pos = m.end()
+                break
+        at = find(literal, at + 1)
+
+
 _Hit = tuple[str, int, int, str]
 
 
@@ -335,15 +360,27 @@ def _named(ctx: Context) -> list[_Hit]:
         seen: set[int] | None = set() if may_share_nodes(text) else None
         _named_in(text, root, None, None, None, seen, hits)
     # Two searches of the whole text rule out almost every file (21 of 703 in the
-    # corpus pass), cheaper than looking at each of its scripts.
+    # corpus pass), cheaper than looking at each of its scripts; in the others, the
+    # same searches bounded to a script rule out most scripts (see _may_assign).
     # (`in` runs at memory speed, the regex's scan for its `--` does not.)
     if _ASSIGNS_CREDENTIAL.search(text) is None and (
             "--" not in text or _OPTION_CREDENTIAL.search(text) is None):
         return hits
     for _job, step in steps_of(ctx):
         for scalar, _where in script_inputs(step, command_lines=True):
-            _script_assignments(text, scalar, hits)
+            if _may_assign(text, scalar.start, scalar.end):
+                _script_assignments(text, scalar, hits)
     return hits
+
+
+def _may_assign(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a match of :data:`_ASSIGNS_CREDENTIAL` or
+    :data:`_OPTION_CREDENTIAL`, as every script with an assignment
+    :func:`_script_assignments` reports does (the searches' look-behinds may also see
+    the text before ``start``: that can only let more scripts through)."""
+    return _ASSIGNS_CREDENTIAL.search(text, start, end) is not None or (
+        text.find("--", start, end) != -1
+        and _OPTION_CREDENTIAL.search(text, start, end) is not None)
 
 
 def _named_in(text: str, node: Node, last: str | None, middle: str | None,
