@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from actiongen.findings import Severity
 from actiongen.model.conditions import Facts, evaluate
 from actiongen.model.runs import condition_of
-from actiongen.model.timing import JobDuration, duration, fmt_minutes
+from actiongen.model.timing import duration, fmt_minutes, max_parallel, timeout_of
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 
 #: No facts at all: a run where all goes well (condition verdicts are memoised).
 _ALL_WELL = Facts()
+
+
+def _minutes(job: Job, fallback: float) -> float:
+    """``duration(job, fallback).minutes``, without counting a matrix's legs when no
+    ``max-parallel`` makes them matter (then every leg runs at once: one wave)."""
+    if job.strategy is not None and max_parallel(job) is not None:
+        return duration(job, fallback).minutes
+    timeout = timeout_of(job)
+    return timeout if timeout is not None else fallback
 
 
 def _off_path(job: Job) -> bool:
@@ -83,25 +92,26 @@ class PipelineBudget(Rule):
         if not ctx.workflow.jobs or ctx.graph.cycles():
             return
         budgets = ctx.config.budgets
-        costs: dict[str, JobDuration] = {}
+        fallbacks: dict[str, float] = {}
+        costs: dict[str, float] = {}
         for job_id, job in ctx.workflow.jobs.items():
             stage = ctx.stages[job_id].stage
-            fallback = budgets.get(stage, budgets.get("commit", 1))
-            costs[job_id] = duration(job, float(fallback))
+            fallback = fallbacks[job_id] = float(budgets.get(stage, budgets.get("commit", 1)))
+            costs[job_id] = _minutes(job, fallback)
         # No path takes longer than all jobs one after another: when even that fits the
         # budget, neither the conditions nor the path need working out.
-        if sum(max(c.minutes, 0.0) for c in costs.values()) <= ctx.config.pipeline_minutes:
+        if sum(max(c, 0.0) for c in costs.values()) <= ctx.config.pipeline_minutes:
             return
         off_path = {job_id for job_id, job in ctx.workflow.jobs.items() if _off_path(job)}
-        path, total = ctx.graph.critical_path(
-            lambda j: 0.0 if j in off_path else costs[j].minutes)
+        path, total = ctx.graph.critical_path(lambda j: 0.0 if j in off_path else costs[j])
         while path and path[-1] in off_path:
             path.pop()
         budget = ctx.config.pipeline_minutes
         if not path or total <= budget:
             return
         chain = " → ".join(path)
-        parts = ", ".join(f"{j} {costs[j].describe()}" for j in path)
+        parts = ", ".join(
+            f"{j} {duration(ctx.workflow.jobs[j], fallbacks[j]).describe()}" for j in path)
         last = ctx.workflow.jobs[path[-1]]
         yield self.finding(
             ctx, last.key,
