@@ -53,6 +53,9 @@ def uses_name(text: str) -> str:
     return name
 
 
+_RUN = "`run:` script"
+
+
 def script_inputs(step: Step, *, command_lines: bool = False) -> list[tuple[Scalar, str]]:
     """The step's values that are code, with how messages name them.
 
@@ -62,7 +65,7 @@ def script_inputs(step: Step, *, command_lines: bool = False) -> list[tuple[Scal
     """
     found: list[tuple[Scalar, str]] = []
     if step.run is not None:
-        found.append((step.run, "`run:` script"))
+        found.append((step.run, _RUN))
     uses = step.uses
     if uses is None:
         return found
@@ -78,6 +81,45 @@ def script_inputs(step: Step, *, command_lines: bool = False) -> list[tuple[Scal
             if isinstance(value, Scalar):
                 found.append((value, f"`with.{key}` command line"))
     return found
+
+
+class ScriptExpressions:
+    """A script input (as :func:`script_inputs` gives it, command lines included) whose
+    text holds ``${{``, with its step and its expressions: the rules about what reaches
+    scripts read these, found once per file (:attr:`Context.script_expressions`)."""
+
+    __slots__ = ("command_line", "expressions", "job", "scalar", "step", "where")
+
+    def __init__(self, job: Job | None, step: Step, scalar: Scalar, where: str,
+                 command_line: bool, expressions: list[Expression]) -> None:
+        self.job = job
+        self.step = step
+        self.scalar = scalar
+        self.where = where
+        #: Whether it is a ``with.args``/``with.entrypoint`` command line.
+        self.command_line = command_line
+        #: ``find_expressions(doc, scalar)``.
+        self.expressions = expressions
+
+
+def script_expressions(ctx: Context) -> list[ScriptExpressions]:
+    """Every script input of the file's steps whose text holds ``${{``, in the order of
+    :func:`steps_of` and :func:`script_inputs` (with ``command_lines``)."""
+    doc = ctx.doc
+    out: list[ScriptExpressions] = []
+    for job, step in steps_of(ctx):
+        run = step.run
+        if step.uses is None:  # (most steps: no call to script_inputs)
+            if run is not None and "${{" in run.text:
+                out.append(ScriptExpressions(job, step, run, _RUN, False,
+                                             find_expressions(doc, run)))
+            continue
+        for scalar, where in script_inputs(step, command_lines=True):
+            if "${{" in scalar.text:  # find_expressions would find none
+                out.append(ScriptExpressions(job, step, scalar, where,
+                                             where.startswith("`with."),
+                                             find_expressions(doc, scalar)))
+    return out
 
 
 def expressions_below(doc: Document, node: Node | None) -> Iterator[Expression]:

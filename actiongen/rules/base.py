@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from actiongen.model.graph import NeedsGraph
     from actiongen.model.stages import StageInfo
     from actiongen.model.workflow import Job, Step, Workflow
+    from actiongen.rules._hygiene import ScriptExpressions
 
 
 class Context:
@@ -64,6 +65,14 @@ class Context:
         several rules test it for words before reading the expressions themselves."""
         model = self.workflow if self.workflow is not None else self.action
         return "\n".join([e.text for e in model.expressions]).lower() if model else ""
+
+    @cached_property
+    def script_expressions(self) -> list[ScriptExpressions]:
+        """The steps' script inputs holding ``${{``, with their expressions: two rules
+        read them (see :func:`actiongen.rules._hygiene.script_expressions`)."""
+        from actiongen.rules._hygiene import script_expressions
+
+        return script_expressions(self)
 
     @cached_property
     def graph(self) -> NeedsGraph:

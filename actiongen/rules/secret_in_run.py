@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
-from actiongen.model.expressions import find_expressions
 from actiongen.model.flow import output_flows, secret_names
-from actiongen.rules._hygiene import expressions_say, script_inputs, steps_of
+from actiongen.rules._hygiene import expressions_say
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -55,28 +54,26 @@ class SecretInRun(Rule):
         # `github.token` (or `github['token']`): a file naming neither has none.
         if not expressions_say(ctx, ("secrets", "token")):
             return
-        for job, step in steps_of(ctx):
-            for scalar, where in script_inputs(step, command_lines=True):
-                if "${{" not in scalar.text:  # find_expressions would find none
+        for found in ctx.script_expressions:
+            job, step, where = found.job, found.step, found.where
+            for expr in found.expressions:
+                names = secret_names(output_flows(expr.text))
+                if not names:
                     continue
-                for expr in find_expressions(ctx.doc, scalar):
-                    names = secret_names(output_flows(expr.text))
-                    if not names:
-                        continue
-                    if "*" in names:
-                        shown, var = "every secret (`toJSON(secrets)`) is", "SECRETS_JSON"
-                    else:
-                        plural = "s" if len(names) > 1 else ""
-                        shown = f"secret{plural} " + ", ".join(f"`{n}`" for n in names)
-                        shown += " are" if plural else " is"
-                        var = names[0]
-                    javascript = where.startswith("`script:")
-                    use = f"process.env.{var}" if javascript else f'"${var}"'
-                    yield self.finding(
-                        ctx, expr.span,
-                        f"{shown} expanded directly into the {where}; the value "
-                        "becomes part of the code, where quoting can break it and it can leak",
-                        f"pass it through the step's `env:` (`{var}: ${{{{ {expr.text} }}}}`) "
-                        f"and use {use} in the script",
-                        job=job, step=step,
-                    )
+                if "*" in names:
+                    shown, var = "every secret (`toJSON(secrets)`) is", "SECRETS_JSON"
+                else:
+                    plural = "s" if len(names) > 1 else ""
+                    shown = f"secret{plural} " + ", ".join(f"`{n}`" for n in names)
+                    shown += " are" if plural else " is"
+                    var = names[0]
+                javascript = where.startswith("`script:")
+                use = f"process.env.{var}" if javascript else f'"${var}"'
+                yield self.finding(
+                    ctx, expr.span,
+                    f"{shown} expanded directly into the {where}; the value "
+                    "becomes part of the code, where quoting can break it and it can leak",
+                    f"pass it through the step's `env:` (`{var}: ${{{{ {expr.text} }}}}`) "
+                    f"and use {use} in the script",
+                    job=job, step=step,
+                )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from actiongen.findings import Severity
-from actiongen.model.expressions import find_expressions
 from actiongen.model.flow import Flow, output_flows
-from actiongen.rules._hygiene import expressions_say, script_inputs, steps_of
+from actiongen.rules._hygiene import expressions_say
 from actiongen.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -130,24 +129,24 @@ class UntrustedInput(Rule):
         # and characters has none.
         if not expressions_say(ctx, ("head_ref", "event", "tojson", "*", "[")):
             return
-        for job, step in steps_of(ctx):
-            for scalar, where in script_inputs(step):
-                if "${{" not in scalar.text:  # find_expressions would find none
+        for found in ctx.script_expressions:
+            if found.command_line:  # only what runs as code, not a command line
+                continue
+            job, step, scalar, where = found.job, found.step, found.scalar, found.where
+            for expr in found.expressions:
+                fields = sorted(
+                    {f for flow in output_flows(expr.text) if (f := untrusted_field(flow))}
+                )
+                if not fields:
                     continue
-                for expr in find_expressions(ctx.doc, scalar):
-                    fields = sorted(
-                        {f for flow in output_flows(expr.text) if (f := untrusted_field(flow))}
-                    )
-                    if not fields:
-                        continue
-                    shown = ", ".join(f"`{f}`" for f in fields)
-                    var = fields[0].rsplit(".", 1)[-1].strip(")").upper().replace("-", "_")
-                    use = f"process.env.{var}" if scalar is not step.run else f'"${var}"'
-                    yield self.finding(
-                        ctx, expr.span,
-                        f"text outsiders control ({shown}) is expanded into the {where}: "
-                        "crafted text runs as code (template injection)",
-                        f"pass it through `env:` (`{var}: ${{{{ {expr.text} }}}}`) and use "
-                        f"{use} in the script",
-                        job=job, step=step,
-                    )
+                shown = ", ".join(f"`{f}`" for f in fields)
+                var = fields[0].rsplit(".", 1)[-1].strip(")").upper().replace("-", "_")
+                use = f"process.env.{var}" if scalar is not step.run else f'"${var}"'
+                yield self.finding(
+                    ctx, expr.span,
+                    f"text outsiders control ({shown}) is expanded into the {where}: "
+                    "crafted text runs as code (template injection)",
+                    f"pass it through `env:` (`{var}: ${{{{ {expr.text} }}}}`) and use "
+                    f"{use} in the script",
+                    job=job, step=step,
+                )
