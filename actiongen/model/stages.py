@@ -69,18 +69,19 @@ class StageInfo:
 # --- names -----------------------------------------------------------------------------
 
 # Phrases first, so "pre-commit" is not "commit" and "dry-run" is one word.  Each
-# phrase comes with substrings one of which every match contains: names rarely hold
-# any, and a substring test is far cheaper than a regex substitution.
+# phrase comes with substrings one of which every match contains (the rarer word of
+# the phrase: "pre" for `pre-?build`, not "build"): names rarely hold any, and a
+# substring test is far cheaper than a regex substitution.
 _PHRASES = [
     (("commit",), lazy_compile(r"pre-?commit"), "precommit"),
-    (("run",), lazy_compile(r"dry-?run"), "dryrun"),
-    (("release",), lazy_compile(r"pre-?release"), "prerelease"),
+    (("dry",), lazy_compile(r"dry-?run"), "dryrun"),
+    (("pre",), lazy_compile(r"pre-?release"), "prerelease"),
     (("back",), lazy_compile(r"roll-?back"), "rollback"),
     (("clean",), lazy_compile(r"clean-?up"), "cleanup"),
-    (("check",), lazy_compile(r"type-?check(?:ing)?"), "typecheck"),
+    (("type",), lazy_compile(r"type-?check(?:ing)?"), "typecheck"),
     (("health",), lazy_compile(r"health-?checks?"), "health"),
     (("smoke",), lazy_compile(r"smoke-?tests?"), "smoke"),
-    (("deploy",), lazy_compile(r"post-?deploy(?:ment)?"), "postdeploy"),
+    (("post",), lazy_compile(r"post-?deploy(?:ment)?"), "postdeploy"),
     (("verify-", "wait-for-"),
      lazy_compile(r"verify-(?:deploy(?:ment)?|prod(?:uction)?|staging|release)"
                   r"|wait-for-(?:rollout|deploy(?:ment)?)"), "postdeploy"),
@@ -88,7 +89,7 @@ _PHRASES = [
      lazy_compile(r"alls?-green|all-(?:jobs|checks)-(?:pass(?:ed)?|green)|required-checks?"
                   r"|checks?-pass(?:ed)?|ci-(?:status|success|passed|result|ok|done)"), "gate"),
     (("lock-",), lazy_compile(r"lock-(?:threads?|issues?|prs?|closed)"), "lockbot"),
-    (("build",), lazy_compile(r"pre-?build"), "prebuild"),
+    (("pre",), lazy_compile(r"pre-?build"), "prebuild"),
     (("matrix",),
      lazy_compile(r"(?:generate|compute|create|prepare|set|setup|get|define|calculate|make)-"
                   r"(?:[a-z0-9]+-){0,3}matrix"), "matrixgen"),
