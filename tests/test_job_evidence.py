@@ -151,6 +151,24 @@ def test_hand_written_scripts_are_found() -> None:
     assert job_evidence._TEST_RUN.find(SCRIPTS[8]) == (24, 34)  # `cargo test`, line 2
 
 
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_branch_is_reachable_through_the_line_keywords(name: str) -> None:
+    # Only lines holding a keyword are read. Every match of a branch holds one of its
+    # keys, and one of each of its further groups: one of those groups must consist of
+    # words holding a keyword, or the branch is never tried (`vendor/bin/phpunit` once
+    # went unseen this way).
+    commands = COMMANDS[name]
+    alternatives = commands.alternatives
+    for i, (keys, pattern) in enumerate(alternatives.branches):
+        groups = [keys, *alternatives.also(i)]
+        assert any(all(any(k in word for k in commands.keywords) for word in group)
+                   for group in groups), pattern
+
+
+def test_phpunit_alone_is_test_evidence() -> None:
+    assert job_evidence._TEST_RUN.find("composer install\nvendor/bin/phpunit") is not None
+
+
 def test_deploy_step_names_split_per_alternative() -> None:
     # The branches of `\b(?:A|B|...)\b`, each as `\bA\b`: whether some branch matches is
     # whether the grouped form matches.

@@ -237,7 +237,7 @@ _DEPLOY_RUN = _Commands(
     (("sam", "serverless", "sls", "firebase", "netlify", "fly", "kamal"),
      r"(?:sam|serverless|sls|firebase|netlify|fly|flyctl|kamal)\s+deploy\b",
      (("deploy",),)),
-    (("wrangler",), r"wrangler\s+(?:pages\s+)?(?:deploy|publish)\b"),
+    (("wrangler",), r"wrangler\s+(?:pages\s+)?(?:deploy|publish)\b", (("deploy", "publish"),)),
     (("railway",), r"railway\s+up\b"),
     (("vercel",), r"vercel\b[^\n]*(?:--prod\b|\bdeploy\b)"),
     (("gcloud",), r"gcloud\s+(?:\S+\s+)*?deploy\b", (("deploy",),)),
@@ -246,7 +246,7 @@ _DEPLOY_RUN = _Commands(
                r"|cloudformation\s+deploy|deploy)\b",
      (("s3", "ecs", "lambda", "cloudformation", "deploy"),)),
     (("gsutil",), r"gsutil\s+(?:-\S+\s+)*(?:cp|rsync)\b", (("cp", "rsync"),)),
-    (("mkdocs",), r"mkdocs\s+gh-deploy\b"),
+    (("mkdocs",), r"mkdocs\s+gh-deploy\b", (("deploy",),)),
     (("ghp-import",), r"ghp-import\b"),
     (("ansible-playbook",), r"ansible-playbook\b"),
     (("heroku", "dokku"), r"git\s+push\s+(?:\S+\s+)*?(?:heroku|dokku)\b",
@@ -290,7 +290,7 @@ _NOT_DEPLOY_STEP_NAME = lazy_compile(
 _TEST_RUN = _Commands(
     ("test", "tox", "nox", "jest", "mocha", "karma", "rspec", "codecov", "valgrind", "cypress",
      "coverage", "spec", "e2e", "bench", "verify", "check", "miri", "fuzz", "llvm-cov",
-     "tarpaulin"),
+     "tarpaulin", "phpunit"),
     # One branch per tool (as `(?:pytest|...)\b` was): only the tools named get compiled.
     (("pytest",), r"pytest\b"),
     (("py.test",), r"py\.test\b"),
@@ -326,7 +326,7 @@ _TEST_RUN = _Commands(
      r"(?:npm|pnpm|yarn)\s+(?:run\s+)?(?:test|e2e|coverage|bench)[\w:-]*",
      (("npm", "yarn"),)),
     (("npx",), r"npx\s+(?:jest|vitest|playwright\s+test|cypress)\b",
-     (("jest", "vitest", "playwright", "cypress"),)),
+     (("jest", "test", "cypress"),)),  # `vitest`, `playwright test` hold "test"
     (("mvn",), r"mvn\b[^\n]*\b(?:test|verify)\b", (("test", "verify"),)),
     (("gradle",), r"gradlew?\b[^\n]*\b(?:test|check)\b", (("test", "check"),)),
     (("make",), r"make\s+(?:tests?[\w-]*|check(?![\w-]))", (("test", "check"),)),
