@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 
 #: Up to this many files, starting workers costs more than it saves.
 THRESHOLD = 32
-#: Files sent ahead to one forked worker: it never waits for the parent between files.
-WINDOW = 8
+#: Files sent ahead to one forked worker: it never waits for the parent between files
+#: (twice the files it answers at once, see :data:`actiongen.pool_fork.BATCH`).
+WINDOW = 16
 #: Files checked ahead of the consumer at most (forked workers): bounds the results
 #: held back for input order, and how far the workers run ahead of a slow consumer.
 AHEAD = 128
