@@ -162,9 +162,12 @@ class Bench:
         self.work = Path(tempfile.mkdtemp(prefix="actiongen-bench-"))
         # actiongen runs from a neutral folder (no configuration to discover), importing
         # this source tree, with its bytecode cached as an installed package's would be
-        # (the warm-up run writes it; PYTHONDONTWRITEBYTECODE would recompile every run).
+        # (the warm-up run writes it; PYTHONDONTWRITEBYTECODE would recompile every run),
+        # and its compiled regular expressions cached as from a user's second run on
+        # (actiongen.lazyre; the warm-up run writes that cache too, in a fresh folder).
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1",
-                    "PYTHONPYCACHEPREFIX": str(self.work / "pycache")}
+                    "PYTHONPYCACHEPREFIX": str(self.work / "pycache"),
+                    "ACTIONGEN_CACHE_DIR": str(self.work / "cache")}
         self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.actionlint = real_binary("actionlint")
         self.zizmor = real_binary("zizmor")

@@ -19,6 +19,14 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join(filter(None, [_BIN, os.environ.get("PATH")]))
 
 
+# The compiled-regex cache (actiongen.lazyre) of this test session lives in a folder of
+# its own, for the CLI run in subprocesses too: tests never write to ~/.cache.
+if "ACTIONGEN_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["ACTIONGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="actiongen-test-cache-")
+
+
 def shared_path(*parts: str) -> Path:
     """A path in ../shared, skipping the test where the shared material is absent."""
     path = SHARED.joinpath(*parts)

@@ -230,6 +230,9 @@ def run(args: argparse.Namespace) -> int:
         buf = io.StringIO()
         rep.report(results, buf)
         _write(args, buf.getvalue())
+    from actiongen import lazyre
+
+    lazyre.save()  # the compiled patterns, for the next run (only when some are new)
     if fail_on is None:
         return 0
     worst = max((f.severity for r in results for f in r.findings), default=None)

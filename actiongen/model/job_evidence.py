@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from actiongen.lazyre import lazy_compile
+from actiongen.lazyre import compile_pattern, declare, lazy_compile
 from actiongen.load import Scalar
 
 if TYPE_CHECKING:
@@ -65,6 +65,8 @@ class Alternatives:
         #: Case-insensitive: only ASCII text is sure to hold a match's keywords in lower case.
         self._folds = bool(flags & re.IGNORECASE)
         self._compiled: dict[int, re.Pattern[str]] = {}
+        for _, pattern in self.branches:
+            declare(pattern, flags)
         by_key: dict[str, list[int]] = {}
         for i, (keys, _) in enumerate(self.branches):
             for k in keys:
@@ -82,7 +84,7 @@ class Alternatives:
     def _pattern(self, i: int) -> re.Pattern[str]:
         compiled = self._compiled.get(i)
         if compiled is None:
-            compiled = self._compiled[i] = re.compile(self.branches[i][1], self._flags)
+            compiled = self._compiled[i] = compile_pattern(self.branches[i][1], self._flags)
         return compiled
 
     def candidates(self, text: str, lowered: str | None = None) -> list[re.Pattern[str]]:
