@@ -106,7 +106,7 @@ class Config:
 
     def is_production(self, environment: str) -> bool:
         name = environment.strip().lower()
-        return any(fnmatch.fnmatchcase(name, p.lower()) for p in self.production)
+        return any(glob_matches(name, p.lower()) for p in self.production)
 
     def is_excluded(self, path: str) -> bool:
         """Whether ``path`` or a folder above it matches an ``exclude`` pattern.
@@ -299,6 +299,14 @@ def from_data(data: Any, source: str, prefix: tuple[str, ...] = ("check",)) -> C
 
 
 # --- reading files ----------------------------------------------------------------------
+
+
+def glob_matches(name: str, pattern: str) -> bool:
+    """:func:`fnmatch.fnmatchcase`, without compiling a regex for a pattern with no
+    wildcard (``production``, ``prod``: the usual names)."""
+    if "*" in pattern or "?" in pattern or "[" in pattern:
+        return fnmatch.fnmatchcase(name, pattern)
+    return name == pattern
 
 
 def _posix(path: str) -> str:

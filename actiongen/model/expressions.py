@@ -6,7 +6,6 @@ expression inside a block scalar (``run: |``) points at its own line and column.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -59,6 +58,10 @@ class Expression:
 
 
 _STRING = lazy_compile(r"'(?:[^']|'')*'")
+_STRING_INDEX = lazy_compile(r"\[\s*'([^']*)'\s*\]")
+_STAR_INDEX = lazy_compile(r"\[\s*\*\s*\]")
+_SPACES = lazy_compile(r"\s+")
+_NAMED_INDEX = lazy_compile(r"([A-Za-z_][\w\-]*)\[\s*'([^']*)'\s*\]")
 _REF = lazy_compile(
     r"(?<![\w.\-])([A-Za-z_][\w\-]*(?:\s*(?:\.\s*[A-Za-z_*][\w\-]*|\[\s*'[^']*'\s*\]|\[\s*\*\s*\]))*)"
 )
@@ -79,12 +82,12 @@ def _references(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for m in _REF.finditer(stripped):
         ref = m.group(1)
-        ref = re.sub(r"\[\s*'([^']*)'\s*\]", r".\1", ref)
-        ref = re.sub(r"\[\s*\*\s*\]", ".*", ref)
-        ref = re.sub(r"\s+", "", ref)
+        ref = _STRING_INDEX.sub(r".\1", ref)
+        ref = _STAR_INDEX.sub(".*", ref)
+        ref = _SPACES.sub("", ref)
         out.append(ref)
     # references inside bracketed string indexes were replaced above; recover them
-    for m in re.finditer(r"([A-Za-z_][\w\-]*)\[\s*'([^']*)'\s*\]", text):
+    for m in _NAMED_INDEX.finditer(text):
         candidate = f"{m.group(1)}.{m.group(2)}"
         if candidate not in out:
             out.append(candidate)

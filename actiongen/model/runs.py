@@ -34,6 +34,7 @@ PULL_REF = "refs/pull/1/merge"
 PREFIX_MARK = "-actiongen-sample"
 MERGE_QUEUE_REF = "refs/heads/gh-readonly-queue/main/pr-1"
 
+_BRACKETS = lazy_compile(r"\[([^\]]*)\]")
 _REF_LITERAL = lazy_compile(r"'(refs/(?:heads|tags)/[^']*)'")
 _REF_PREFIX = lazy_compile(r"startswith\(\s*github\.ref\s*,\s*'(refs/(?:heads|tags)/[^']*)'",
                          re.IGNORECASE)
@@ -129,7 +130,7 @@ def _sample(pattern: str) -> str | None:
     """A name the filter pattern matches (``release/*`` gives ``release/x``)."""
     if pattern.startswith("!"):
         return None
-    sample = re.sub(r"\[([^\]]*)\]", lambda m: (m.group(1).lstrip("^!") or "x")[0], pattern)
+    sample = _BRACKETS.sub(lambda m: (m.group(1).lstrip("^!") or "x")[0], pattern)
     sample = sample.replace("**", "x").replace("*", "x").replace("?", "").replace("+", "")
     sample = sample.replace("\\", "")
     return sample if glob_regex(pattern).match(sample) else None

@@ -754,7 +754,11 @@ def environment_literals(job: Job) -> list[str]:
     text = job.environment.name.text
     if "${{" not in text:
         return [text]
-    return [m.group(1) for m in re.finditer(r"'((?:[^']|'')*)'", text) if m.group(1)]
+    return [m.group(1) for m in _QUOTED.finditer(text) if m.group(1)]
+
+
+_QUOTED = lazy_compile(r"'((?:[^']|'')*)'")
+_NON_ALNUM = lazy_compile(r"[^a-z0-9]+")
 
 
 def production_names(job: Job, config: Config) -> list[str]:
@@ -766,7 +770,7 @@ def is_production(job: Job, config: Config) -> bool:
     """The job may deploy to a production environment; a job without ``environment:``
     when its id or name says so (``deploy-prod``)."""
     if job.environment is None and "environment" not in job.node:
-        return any(config.is_production(w) for w in re.split(r"[^a-z0-9]+", lower_name(job)) if w)
+        return any(config.is_production(w) for w in _NON_ALNUM.split(lower_name(job)) if w)
     return bool(production_names(job, config))
 
 

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from actiongen.findings import Finding
     from actiongen.load import Scalar
 
+#: A target's number (`prod1`, `prod-2`), ignored when comparing names.
+_NUMBER = lazy_compile(r"[-_.]?\d+")
+
+
 #: Names so common that a near-miss of them is a typo even without configuration.
 CONVENTIONAL = ("production", "staging")
 _TOKENS = lazy_compile(r"[-_./ ]+")
@@ -49,7 +53,7 @@ def _deliberate_variant(a: str, b: str) -> bool:
             if len(x) <= 3 and len(y) <= 3:
                 return True
     # Numbered targets: `prod1`/`prod2`, `prod-1`/`prod`.
-    return re.sub(r"[-_.]?\d+", "", a.lower()) == re.sub(r"[-_.]?\d+", "", b.lower())
+    return _NUMBER.sub("", a.lower()) == _NUMBER.sub("", b.lower())
 
 
 #: (name, known, case_matters) -> verdict: the same names come back in file after file

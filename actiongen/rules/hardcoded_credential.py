@@ -172,6 +172,12 @@ def entropy(text: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+_SEPARATORS = lazy_compile(r"[-_.]")
+_NUMBERS = lazy_compile(r"[\d.\-_:/]+")
+_LOWER_PATH = lazy_compile(r"[a-z0-9_.\-]+(?:/[a-z0-9_.\-]+)+")
+_HOST = lazy_compile(r"[a-z0-9.\-]+\.[a-z]{2,}(?:/\S*)?")
+
+
 def looks_random(value: str) -> bool:
     """A value that looks generated (a key or password), not a word, name, path or number."""
     if len(value) < 12 or len(value) > 512 or any(c.isspace() for c in value):
@@ -181,14 +187,14 @@ def looks_random(value: str) -> bool:
     lower = value.lower()
     if any(word in lower for word in _PLACEHOLDER_WORDS):
         return False
-    segments = [seg for seg in re.split(r"[-_.]", value) if seg]
+    segments = [seg for seg in _SEPARATORS.split(value) if seg]
     if all(seg.isalpha() or len(seg) <= 3 for seg in segments):  # words, identifiers
         return False
-    if re.fullmatch(r"[\d.\-_:/]+", value):  # numbers, versions, dates
+    if _NUMBERS.fullmatch(value):  # numbers, versions, dates
         return False
-    if re.fullmatch(r"[a-z0-9_.\-]+(?:/[a-z0-9_.\-]+)+", value):  # lower-case paths
+    if _LOWER_PATH.fullmatch(value):  # lower-case paths
         return False
-    if re.fullmatch(r"[a-z0-9.\-]+\.[a-z]{2,}(?:/\S*)?", value):  # host names
+    if _HOST.fullmatch(value):  # host names
         return False
     classes = sum(
         (any(c.islower() for c in value), any(c.isupper() for c in value),
