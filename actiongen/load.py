@@ -112,11 +112,14 @@ class Scalar(Node):
         self._span = None
         self.text = text
         self.style: str | None = style
-        # Most scalars are plain words or quoted: they stay strings without a call.
-        if style or (text and text[0] not in _MAYBE_NOT_STR):
+        # Quoted and block scalars are strings; of plain ones, only the words in _WORDS
+        # and what starts like a number (a digit, a sign, a dot) may be anything else.
+        if style:
             self.value: str | bool | int | float | None = text
-        else:
+        elif text[:1] in _NUMBER_START:
             self.value = _resolve(text)
+        else:
+            self.value = _WORDS.get(text, text)
         if "${{" in text:
             _sink.expressions.append(self)
 
@@ -313,7 +316,12 @@ class Document:
         return self.text.splitlines()
 
 
-_MAYBE_NOT_STR = frozenset("0123456789-+.~nNtTfF")
+_NUMBER_START = frozenset("0123456789-+.")
+#: The plain scalars that are not strings without looking like numbers (YAML 1.2 core).
+_WORDS: dict[str, bool | None] = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+}
 
 
 def _resolve(text: str) -> str | bool | int | float | None:

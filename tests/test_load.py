@@ -38,6 +38,27 @@ def test_scalars_resolve_as_github_reads_them() -> None:
     assert values == {"on": "push", "n": 3, "f": 1.5, "b": True, "q": "true", "z": None, "h": 31}
 
 
+PLAIN = [
+    "", "~", "null", "Null", "NULL", "nULL", "none", "None", "true", "True", "TRUE", "tRUE",
+    "false", "False", "FALSE", "yes", "no", "on", "off", "y", "n", "t", "f", "+", ".",
+    "0", "007", "-3", "+4", "0x1F", "0o17", "0b1", "1_000", "1e3", "-2.5E-3", ".5", "5.",
+    ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "NaN", "inf", "1.2.3", "v1", "node", "test",
+    "fast-fail", "12:30", "2024-01-01", "~/.cache", "nul", "truex",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_scalars_resolve_by_the_full_rules(text: str) -> None:
+    # The loader takes a shortcut for words; it must agree with the full resolution.
+    doc = load_text("w.yml", f"k: {text}\n")
+    assert isinstance(doc.root, Mapping)
+    value = doc.root.get("k")
+    assert isinstance(value, Scalar)
+    expected = load._resolve(text)
+    assert (type(value.value), value.value) == (type(expected), expected) or (
+        expected != expected and value.value != value.value)  # NaN
+
+
 def test_merge_keys_come_last_and_the_mapping_own_keys_win() -> None:
     text = "base: &b {a: 1, c: 2}\nuse:\n  c: 9\n  <<: *b\n  d: 4\n"
     doc = load_text("w.yml", text)
