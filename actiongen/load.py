@@ -544,9 +544,20 @@ def _expansion_problem(root: Node) -> LoadProblem | None:
             assert isinstance(node, Sequence)
             children = node.items
         for child in children:
-            size, below = measure(child, depth + 1)
-            total += size
-            height = max(height, below + 1)
+            if type(child) is Scalar:  # most children: measured here, without a call
+                if depth + 1 > MAX_DEPTH:
+                    raise RecursionError
+                key = id(child)
+                if key not in measured:
+                    built += 1
+                    measured[key] = (1, 1)
+                total += 1
+                if height < 2:  # a scalar below: height 2
+                    height = 2
+            else:
+                size, below = measure(child, depth + 1)
+                total += size
+                height = max(height, below + 1)
             # Distinct nodes are what the file really holds; growth beyond them by
             # MAX_EXPANDED_NODES is owed to aliases (a large plain file is no bomb).
             if total > MAX_EXPANDED_NODES + built:
