@@ -723,12 +723,14 @@ def _fast_parser() -> tuple[Any, Any]:
     their arguments, so they cost no Python frame per node.  (None, None) without
     the C extension.
     """
+    from actiongen.cparser import import_extension
+
     try:
-        import _ruamel_yaml
+        _ruamel_yaml = import_extension()
     except ImportError:  # no C extension: the pure-Python composer
         return None, None
 
-    class Parser(_ruamel_yaml.CParser):  # type: ignore[misc]
+    class Parser(_ruamel_yaml.CParser):  # type: ignore[misc,name-defined]
         # Built-in callables taking the hooks' arguments; their results are ignored
         # by our node classes (``tag``).
         resolve = slice
