@@ -379,7 +379,10 @@ many CPU-bound processes really ran at once).  The -j rows of the scale case sho
 the pool costs (compare their CPU) and, on a host with idle cores, its speed-up.  Peak
 memory is the largest single process, so flat memory shows as the same figure for 634
 and for thousands of files.  The single-file row includes the interpreter's own
-start-up, shown alone in the `python3 -c pass` row.
+start-up, shown alone in the `python3 -c pass` row.  actiongen runs with its caches
+warm, as from a user's second run on: bytecode, and the compiled regular expressions it
+keeps in its cache folder (the warm-up run writes both; a first run costs 10 to 15 ms
+more).
 """
 
 
