@@ -19,7 +19,7 @@ import re
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from actiongen.schema_fast import TYPE_TESTS, json_equal, screen
+from actiongen.schema_fast import TYPE_TESTS, json_equal, resolve_ref, screen
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sized
@@ -168,22 +168,8 @@ class ErrorWalker:
                 yield error
 
     # ------------------------------------------------------------ keywords
-    def _resolve(self, ref: str) -> Any:
-        from actiongen.schema_fast import Unsupported
-
-        if not ref.startswith("#"):
-            raise Unsupported(f"remote $ref {ref!r}")
-        node = self.root
-        for part in filter(None, ref[1:].split("/")):
-            part = part.replace("~1", "/").replace("~0", "~")
-            try:
-                node = node[int(part)] if isinstance(node, list) else node[part]
-            except (KeyError, IndexError, ValueError) as exc:
-                raise Unsupported(f"unresolvable $ref {ref!r}") from exc
-        return node
-
     def _ref(self, ref: str, instance: Any, schema: Schema) -> Errors:
-        return self.descend(instance, self._resolve(ref))
+        return self.descend(instance, resolve_ref(self.root, ref))
 
     def _type(self, types: Any, instance: Any, schema: Schema) -> Errors:
         names = [types] if isinstance(types, str) else types

@@ -91,6 +91,22 @@ def _screen(schema: Any) -> None:
             raise Unsupported(f"keyword {key!r}")
 
 
+def resolve_ref(root: Any, ref: str) -> Any:
+    """The subschema a local ``$ref`` (``#/$defs/step``) points at in ``root``."""
+    if not ref.startswith("#"):
+        raise Unsupported(f"remote $ref {ref!r}")
+    node = root
+    pointer = ref[1:]
+    if pointer:
+        for part in pointer.lstrip("/").split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            try:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            except (KeyError, IndexError, ValueError) as exc:
+                raise Unsupported(f"unresolvable $ref {ref!r}") from exc
+    return node
+
+
 #: Public names for :mod:`actiongen.schema_errors`, which shares these semantics.
 TYPE_TESTS = _TYPES
 json_equal = _equal
@@ -162,18 +178,7 @@ class _Compiler(_Applicators):
         self.exact_of: dict[Check, frozenset[type]] = {}
 
     def resolve(self, ref: str) -> Any:
-        if not ref.startswith("#"):
-            raise Unsupported(f"remote $ref {ref!r}")
-        node = self.root
-        pointer = ref[1:]
-        if pointer:
-            for part in pointer.lstrip("/").split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                try:
-                    node = node[int(part)] if isinstance(node, list) else node[part]
-                except (KeyError, IndexError, ValueError) as exc:
-                    raise Unsupported(f"unresolvable $ref {ref!r}") from exc
-        return node
+        return resolve_ref(self.root, ref)
 
     def compile(self, schema: Any) -> Check:
         if schema is True or schema is False:
