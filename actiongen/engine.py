@@ -5,6 +5,7 @@ One file never stops the run: unreadable files and crashing rules become finding
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 from typing import TYPE_CHECKING
@@ -172,9 +173,22 @@ def _read_regular_file(path: str) -> bytes:
 
 
 def check_file(path: str, config: Config, rules: Iterable[type[Rule]]) -> FileResult:
-    """Every enabled rule over one file."""
-    doc = load_file(path)
-    return check_document(doc, config, rules, kind_of(path, doc.root))
+    """Every enabled rule over one file.
+
+    The cyclic garbage collector is off meanwhile: the file's node tree is young and
+    large, so each collection during the check walked all of it (3 ms a time; 17 ms
+    over the corpus) to find next to nothing; the tree is acyclic and freed by
+    reference counting.  What little cyclic garbage a file leaves is collected later,
+    when enough has gathered across files.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = load_file(path)
+        return check_document(doc, config, rules, kind_of(path, doc.root))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check_document(
