@@ -214,12 +214,12 @@ def check_document(
     findings: list[Finding] = []
     ran: set[str] = set()  # rules enabled for this file: only their suppressions can be unused
     has_model = ctx.workflow is not None or ctx.action is not None
-    for rule_cls, level, needs_model in _plan(config, rules, kind):
+    for rule_cls, rule, level, needs_model in _plan(config, rules, kind):
         if needs_model and not has_model:
             continue
         ran.add(rule_cls.id)
         try:
-            for f in rule_cls().check(ctx):
+            for f in (rule or rule_cls()).check(ctx):
                 if f.severity == rule_cls.severity:
                     f.severity = level
                 findings.append(f)
@@ -233,16 +233,21 @@ def check_document(
 
 #: Rules that read the file itself, not the model: they run on files with no model too.
 _MODEL_FREE = frozenset({"yaml-syntax", "duplicate-key", "schema"})
+#: A rule of a plan: its class, an instance to reuse (None: a new one per file), its
+#: configured level, and whether it needs the model.
+_Planned = tuple[type["Rule"], "Rule | None", Severity, bool]
 #: The last plan made for each kind of file, with what it was made from.
-_PLANS: dict[str, tuple[Config, dict[str, Severity | None], int, tuple[type[Rule], ...], list[
-    tuple[type[Rule], Severity, bool]]]] = {}
+_PLANS: dict[str, tuple[Config, dict[str, Severity | None], int, tuple[type[Rule], ...],
+                        list[_Planned]]] = {}
 
 
-def _plan(
-    config: Config, rules: Iterable[type[Rule]], kind: str
-) -> list[tuple[type[Rule], Severity, bool]]:
+def _plan(config: Config, rules: Iterable[type[Rule]], kind: str) -> list[_Planned]:
     """The rules that apply to ``kind`` with their configured level and whether they need
-    the model, worked out once per run rather than once per file."""
+    the model, worked out once per run rather than once per file.
+
+    actiongen's own rules keep no state between checks, so one instance of each serves
+    every file; a plugin's rule gets a new instance per file, as it always has.
+    """
     rules = tuple(rules)
     cached = _PLANS.get(kind)
     if (
@@ -253,14 +258,15 @@ def _plan(
         and cached[3] == rules
     ):
         return cached[4]
-    plan: list[tuple[type[Rule], Severity, bool]] = []
+    plan: list[_Planned] = []
     for rule_cls in rules:
         if kind not in rule_cls.applies_to:
             continue
         level = config.rules.get(rule_cls.id, rule_cls.severity)
         if level is None:
             continue
-        plan.append((rule_cls, level, rule_cls.id not in _MODEL_FREE))
+        shared = rule_cls() if rule_cls.__module__.startswith("actiongen.rules.") else None
+        plan.append((rule_cls, shared, level, rule_cls.id not in _MODEL_FREE))
     _PLANS[kind] = (config, config.rules, len(config.rules), rules, plan)
     return plan
 

@@ -270,3 +270,44 @@ def test_builtin_registration_is_honest(fake_plugins: Path) -> None:
     # Installed, the registry takes them from the entry point (no fallback needed).
     _dist_info(fake_plugins, "actiongen_installed", {"builtin": declared["builtin"]})
     assert {r.id for r in registry.all_rules()} == {r.id for r in ALL}
+
+
+class _Counting:
+    made = 0
+
+
+def test_a_plugin_rule_gets_a_new_instance_per_file(tmp_path: Path) -> None:
+    # actiongen's own rules are stateless and shared across files; a plugin's rule may
+    # keep state in its instance, so each file gets a fresh one, as it always did.
+    from actiongen import engine
+    from actiongen.config import Config
+    from actiongen.findings import Finding
+    from actiongen.rules.base import Context, Rule
+
+    class Stateful(Rule):
+        id = "stateful-plugin"
+        summary = "counts its instances"
+
+        def __init__(self) -> None:
+            _Counting.made += 1
+            self.seen: list[str] = []
+
+        def check(self, ctx: Context) -> list[Finding]:
+            self.seen.append(ctx.path)
+            assert len(self.seen) == 1, "an instance saw two files"
+            return []
+
+    builtin = registry.all_rules()[0]
+    files = []
+    for name in ("a.yml", "b.yml"):
+        path = tmp_path / name
+        path.write_text("on: push\njobs: {t: {runs-on: x, steps: [{run: 'true'}]}}\n",
+                        encoding="utf-8")
+        files.append(str(path))
+    config = Config()
+    for path in files:
+        engine.check_file(path, config, [builtin, Stateful])
+    assert _Counting.made == 2
+    [planned] = [p for p in engine._plan(config, [builtin, Stateful], "workflow")
+                 if p[0] is builtin]
+    assert isinstance(planned[1], builtin)  # one shared instance of the built-in rule
