@@ -25,10 +25,30 @@ SCHEMA_FILES = {"workflow": "workflow.schema.json", "action": "action.schema.jso
 
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
-    """The JSON schema for ``kind`` ("workflow" or "action"), read once per process."""
+    """The JSON schema for ``kind`` ("workflow" or "action"), read once per process.
+
+    Its ``pattern`` regexes are declared to :mod:`actiongen.lazyre`, so the cache of
+    compiled patterns holds them all, not only those the first process compiled.
+    """
     with open(data_file("schemas", SCHEMA_FILES[kind]), encoding="utf-8") as fh:
         schema: dict[str, Any] = json.load(fh)
+    _declare_patterns(schema)
     return schema
+
+
+def _declare_patterns(schema: Any) -> None:
+    from actiongen.lazyre import declare
+
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str):
+                declare(pattern)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 @cache
