@@ -95,7 +95,7 @@ def _references(text: str) -> tuple[str, ...]:
 
 
 #: Styles whose line breaks and indentation fold into spaces (plain and block scalars).
-FOLDING_STYLES = frozenset({"|", ">", "", None})
+_FOLDING_STYLES = frozenset({"|", ">", "", None})
 
 
 def find_expressions(doc: Document, scalar: Scalar) -> list[Expression]:
@@ -111,8 +111,7 @@ def find_expressions(doc: Document, scalar: Scalar) -> list[Expression]:
 def collect_expressions(doc: Document, scalar: Scalar, value: str, found: list[Expression]
                         ) -> None:
     """Append the ``${{ }}`` of ``scalar`` (whose value, a string, is ``value``) to
-    ``found``: :func:`find_expressions` for a caller that collects many scalars'
-    (:func:`actiongen.model.workflow.all_expressions` inlines this loop: keep them alike)."""
+    ``found``: :func:`find_expressions` for a caller that collects many scalars'."""
     # Searched in place (bounded by the scalar's end) rather than in a copy of the
     # scalar's source: scripts are long, and every file has many expressions.
     text = doc.text
@@ -123,7 +122,7 @@ def collect_expressions(doc: Document, scalar: Scalar, value: str, found: list[E
             found.extend(Expression(inner.strip(), scalar.span, scalar)
                          for inner in _inner_texts(value))
         return
-    folds = scalar.style in FOLDING_STYLES
+    folds = scalar.style in _FOLDING_STYLES
     find = text.find
     append = found.append
     while i != -1:

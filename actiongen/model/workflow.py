@@ -8,7 +8,7 @@ each part keeps its node so findings can point at the exact key or value.
 from __future__ import annotations
 
 from actiongen.load import Document, Mapping, Node, Scalar, Sequence
-from actiongen.model.expressions import FOLDING_STYLES, Expression, collect_expressions
+from actiongen.model.expressions import Expression, collect_expressions
 
 
 def as_str(node: Node | None) -> str | None:
@@ -304,31 +304,12 @@ def build_workflow(doc: Document) -> Workflow | None:
 
 def all_expressions(doc: Document) -> list[Expression]:
     """Every ``${{ }}`` of the file: :func:`collect_expressions` over the scalars the
-    loader lists (those whose text holds ``${{``), with its loop inlined (a file has
-    hundreds of expressions, and this runs for every file)."""
+    loader lists (those whose text holds ``${{``), in document order."""
     out: list[Expression] = []
-    text = doc.text
-    find = text.find
-    append = out.append
-    folding = FOLDING_STYLES
     for scalar in doc.expression_scalars:
         value = scalar.value
-        if not isinstance(value, str):
-            continue
-        end = scalar.end
-        i = find("${{", scalar.start, end)
-        if i == -1:  # escapes in a quoted scalar hid it
+        if isinstance(value, str):
             collect_expressions(doc, scalar, value, out)
-            continue
-        folds = scalar.style in folding
-        while i != -1:
-            close = find("}}", i + 3, end)
-            if close == -1:
-                break
-            inner = text[i + 3 : close]
-            inner = " ".join(inner.split()) if folds else inner.strip()
-            append(Expression(inner, None, scalar, (doc, i, close + 2)))
-            i = find("${{", close + 2, end)
     return out
 
 
